@@ -1,0 +1,224 @@
+//! Per-connector configuration: where the platform is, the credential, webhook secrets and
+//! policy overrides, from a `plugboard.toml` table and `PLUGBOARD_<CONNECTOR>_*` variables.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::ids::ConnectorId;
+use crate::runtime::PolicyOverrides;
+
+/// The text secrets are replaced with wherever configuration is shown.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// One connection's configuration for a connector.
+#[derive(Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectorConfig {
+    /// Replaces the origin (scheme, host, port) of every endpoint the connector calls; paths
+    /// stay as the platform documents them. For tests, proxies and self-hosted editions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<Url>,
+    /// A static token or API key.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "redact_opt"
+    )]
+    pub token: Option<SecretString>,
+    /// Webhook signing secrets: the current one first, the previous one during rotation.
+    #[serde(
+        default,
+        alias = "webhook_secret",
+        deserialize_with = "one_or_many",
+        serialize_with = "redact_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub webhook_secrets: Vec<SecretString>,
+    /// Resilience policy overrides.
+    #[serde(default)]
+    pub policy: PolicyOverrides,
+    /// Connector-specific non-secret settings (e.g. an API version).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub settings: BTreeMap<String, String>,
+}
+
+impl fmt::Debug for ConnectorConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectorConfig")
+            .field("base_url", &self.base_url.as_ref().map(Url::as_str))
+            .field("token", &self.token.as_ref().map(|_| REDACTED))
+            .field(
+                "webhook_secrets",
+                &vec![REDACTED; self.webhook_secrets.len()],
+            )
+            .field("policy", &self.policy)
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+impl ConnectorConfig {
+    /// Parses a `[connectors.<id>]` table body, naming the key at fault on error.
+    pub fn from_toml(id: ConnectorId, text: &str) -> Result<Self> {
+        toml::from_str(text)
+            .map_err(|e| Error::config(format!("connectors.{id}: {}", e.message().trim())))
+    }
+
+    /// Applies `PLUGBOARD_<ID>_BASE_URL`, `_TOKEN`, `_WEBHOOK_SECRET` and
+    /// `_WEBHOOK_SECRET_PREVIOUS` read through `env` (which returns a variable's value).
+    pub fn apply_env(
+        &mut self,
+        id: ConnectorId,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<()> {
+        let prefix = format!("PLUGBOARD_{}_", id.env_prefix());
+        if let Some(v) = env(&format!("{prefix}BASE_URL")).filter(|v| !v.is_empty()) {
+            let url = Url::parse(&v).map_err(|e| {
+                Error::config(format!("{prefix}BASE_URL is not a URL ({e}): {v:?}"))
+            })?;
+            if url.host_str().is_none() {
+                return Err(Error::config(format!(
+                    "{prefix}BASE_URL has no host: {v:?}"
+                )));
+            }
+            self.base_url = Some(url);
+        }
+        if let Some(v) = env(&format!("{prefix}TOKEN")).filter(|v| !v.is_empty()) {
+            self.token = Some(SecretString::from(v));
+        }
+        if let Some(v) = env(&format!("{prefix}WEBHOOK_SECRET")).filter(|v| !v.is_empty()) {
+            self.webhook_secrets = vec![SecretString::from(v)];
+            if let Some(prev) =
+                env(&format!("{prefix}WEBHOOK_SECRET_PREVIOUS")).filter(|v| !v.is_empty())
+            {
+                self.webhook_secrets.push(SecretString::from(prev));
+            }
+        }
+        for (key, value) in [
+            ("TOTAL_TIMEOUT_SECS", &mut self.policy.total_timeout_secs),
+            (
+                "ATTEMPT_TIMEOUT_SECS",
+                &mut self.policy.attempt_timeout_secs,
+            ),
+        ] {
+            if let Some(v) = env(&format!("{prefix}{key}")) {
+                *value = Some(v.parse().map_err(|_| {
+                    Error::config(format!("{prefix}{key} is not a number of seconds: {v:?}"))
+                })?);
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies the process environment.
+    pub fn apply_process_env(&mut self, id: ConnectorId) -> Result<()> {
+        self.apply_env(id, |k| std::env::var(k).ok())
+    }
+
+    /// The configuration from the process environment alone.
+    pub fn from_env(id: ConnectorId) -> Result<Self> {
+        let mut c = Self::default();
+        c.apply_process_env(id)?;
+        Ok(c)
+    }
+
+    /// A setting's value.
+    pub fn setting(&self, key: &str) -> Option<&str> {
+        self.settings.get(key).map(String::as_str)
+    }
+
+    /// The token, or a config error naming the variable to set.
+    pub fn require_token(&self, id: ConnectorId) -> Result<&SecretString> {
+        self.token.as_ref().ok_or_else(|| {
+            Error::config(format!(
+                "no token for {id}: set PLUGBOARD_{}_TOKEN or connectors.{id}.token",
+                id.env_prefix()
+            ))
+        })
+    }
+}
+
+fn redact_opt<S: Serializer>(
+    v: &Option<SecretString>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match v {
+        Some(_) => s.serialize_str(REDACTED),
+        None => s.serialize_none(),
+    }
+}
+
+fn redact_many<S: Serializer>(v: &[SecretString], s: S) -> std::result::Result<S::Ok, S::Error> {
+    vec![REDACTED; v.len()].serialize(s)
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<SecretString>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![SecretString::from(s)],
+        OneOrMany::Many(v) => v.into_iter().map(SecretString::from).collect(),
+    })
+}
+
+/// Whether `text` contains any of the configured secrets; for tests that assert redaction.
+pub fn leaks_secret(config: &ConnectorConfig, text: &str) -> bool {
+    config
+        .token
+        .iter()
+        .chain(config.webhook_secrets.iter())
+        .any(|s| !s.expose_secret().is_empty() && text.contains(s.expose_secret()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: ConnectorId = ConnectorId::new("github");
+
+    #[test]
+    fn env_overrides_and_names_bad_keys() {
+        let mut c = ConnectorConfig::default();
+        c.apply_env(ID, |k| match k {
+            "PLUGBOARD_GITHUB_BASE_URL" => Some("http://127.0.0.1:9".into()),
+            "PLUGBOARD_GITHUB_TOKEN" => Some("ghp_secret".into()),
+            "PLUGBOARD_GITHUB_WEBHOOK_SECRET" => Some("new".into()),
+            "PLUGBOARD_GITHUB_WEBHOOK_SECRET_PREVIOUS" => Some("old".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.base_url.as_ref().unwrap().as_str(), "http://127.0.0.1:9/");
+        assert_eq!(c.webhook_secrets.len(), 2);
+        let debug = format!("{c:?}");
+        assert!(!leaks_secret(&c, &debug), "{debug}");
+
+        let e = ConnectorConfig::default()
+            .apply_env(ID, |k| {
+                (k == "PLUGBOARD_GITHUB_BASE_URL").then(|| "not a url".into())
+            })
+            .unwrap_err();
+        assert!(e.to_string().contains("PLUGBOARD_GITHUB_BASE_URL"), "{e}");
+    }
+
+    #[test]
+    fn toml_errors_name_the_key_and_serialisation_redacts() {
+        let e = ConnectorConfig::from_toml(ID, "tokn = \"x\"").unwrap_err();
+        assert!(e.to_string().contains("tokn"), "{e}");
+        let c =
+            ConnectorConfig::from_toml(ID, "token = \"ghp_abc\"\nwebhook_secret = \"s3\"").unwrap();
+        let text = toml::to_string(&c).unwrap();
+        assert!(!leaks_secret(&c, &text), "{text}");
+        assert!(text.contains(REDACTED));
+    }
+}

@@ -1,0 +1,190 @@
+//! The resilience policy of a connector: timeouts, retries, quotas, concurrency, breaker.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::breaker::BreakerPolicy;
+use super::retry::BudgetPolicy;
+use crate::error::{Error, Result};
+
+/// A request quota: `requests` per `per`, with bursts up to `requests`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    /// Requests allowed per period.
+    pub requests: u32,
+    /// The period.
+    pub per: Duration,
+}
+
+impl Quota {
+    /// `requests` per minute.
+    pub const fn per_minute(requests: u32) -> Self {
+        Self {
+            requests,
+            per: Duration::from_secs(60),
+        }
+    }
+
+    /// `requests` per hour.
+    pub const fn per_hour(requests: u32) -> Self {
+        Self {
+            requests,
+            per: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// How the runtime treats one connector's calls.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// TCP + TLS connect timeout.
+    pub connect_timeout: Duration,
+    /// One attempt's timeout (request sent to body read).
+    pub attempt_timeout: Duration,
+    /// The whole call's deadline, retries and waits included.
+    pub total_timeout: Duration,
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// The first backoff step (full jitter: a wait is uniform in `[0, step]`).
+    pub backoff_min: Duration,
+    /// The largest backoff step.
+    pub backoff_max: Duration,
+    /// The retry budget.
+    pub retry_budget: BudgetPolicy,
+    /// The client-side token bucket per credential (`None`: unlimited, headers still pace).
+    pub quota: Option<Quota>,
+    /// Most calls in flight at once (the bulkhead).
+    pub max_concurrency: usize,
+    /// The circuit breaker per host.
+    pub breaker: BreakerPolicy,
+    /// When `remaining / limit` from rate-limit headers falls below this, calls are spaced
+    /// evenly over the time left to the reset instead of spending the rest at once.
+    pub pace_below: f64,
+    /// Response cache capacity in bytes.
+    pub cache_capacity_bytes: u64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(5),
+            attempt_timeout: Duration::from_secs(30),
+            total_timeout: Duration::from_secs(30),
+            max_retries: 3,
+            backoff_min: Duration::from_millis(200),
+            backoff_max: Duration::from_secs(10),
+            retry_budget: BudgetPolicy::default(),
+            quota: None,
+            max_concurrency: 64,
+            breaker: BreakerPolicy::default(),
+            pace_below: 0.1,
+            cache_capacity_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+impl Policy {
+    /// Sets the total deadline, capping the attempt timeout to it.
+    pub fn with_total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = total;
+        self.attempt_timeout = self.attempt_timeout.min(total);
+        self
+    }
+
+    /// Sets the quota.
+    pub fn with_quota(mut self, quota: Quota) -> Self {
+        self.quota = Some(quota);
+        self
+    }
+
+    /// Applies configuration overrides, naming the key at fault.
+    pub fn with_overrides(mut self, o: &PolicyOverrides) -> Result<Self> {
+        fn secs(key: &str, v: f64) -> Result<Duration> {
+            if v.is_finite() && v > 0.0 {
+                Ok(Duration::from_secs_f64(v))
+            } else {
+                Err(Error::config(format!(
+                    "policy.{key} must be a positive number of seconds, got {v}"
+                )))
+            }
+        }
+        if let Some(v) = o.total_timeout_secs {
+            self = self.with_total_timeout(secs("total_timeout_secs", v)?);
+        }
+        if let Some(v) = o.attempt_timeout_secs {
+            self.attempt_timeout = secs("attempt_timeout_secs", v)?;
+        }
+        if let Some(v) = o.connect_timeout_secs {
+            self.connect_timeout = secs("connect_timeout_secs", v)?;
+        }
+        if let Some(v) = o.max_retries {
+            self.max_retries = v;
+        }
+        if let Some(v) = o.max_concurrency {
+            if v == 0 {
+                return Err(Error::config("policy.max_concurrency must be at least 1"));
+            }
+            self.max_concurrency = v;
+        }
+        if let Some(v) = o.requests_per_minute {
+            if v == 0 {
+                return Err(Error::config(
+                    "policy.requests_per_minute must be at least 1",
+                ));
+            }
+            self.quota = Some(Quota::per_minute(v));
+        }
+        Ok(self)
+    }
+}
+
+/// Policy keys settable from configuration (`[connectors.<id>.policy]`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyOverrides {
+    /// Total deadline in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_timeout_secs: Option<f64>,
+    /// Per-attempt timeout in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt_timeout_secs: Option<f64>,
+    /// Connect timeout in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect_timeout_secs: Option<f64>,
+    /// Retries after the first attempt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_retries: Option<u32>,
+    /// Bulkhead size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_concurrency: Option<usize>,
+    /// Client-side quota per credential, per minute (for plans with higher or lower limits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_per_minute: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_apply_and_bad_values_name_the_key() {
+        let p = Policy::default()
+            .with_overrides(&PolicyOverrides {
+                total_timeout_secs: Some(2.0),
+                requests_per_minute: Some(100),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(p.total_timeout, Duration::from_secs(2));
+        assert!(p.attempt_timeout <= p.total_timeout);
+        assert_eq!(p.quota, Some(Quota::per_minute(100)));
+        let e = Policy::default()
+            .with_overrides(&PolicyOverrides {
+                attempt_timeout_secs: Some(-1.0),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert!(e.to_string().contains("attempt_timeout_secs"), "{e}");
+    }
+}
