@@ -42,17 +42,23 @@ impl std::fmt::Debug for ConnectorDescriptor {
     }
 }
 
-inventory::collect!(ConnectorDescriptor);
+/// What `inventory` carries: a pointer to a connector crate's static descriptor.
+#[doc(hidden)]
+pub struct Registration(pub &'static ConnectorDescriptor);
 
-/// Registers a connector. Use once per connector crate:
+inventory::collect!(Registration);
+
+/// Registers a connector: pass the path of its `static` [`ConnectorDescriptor`]. Use once per
+/// connector crate; connector crates never depend on `inventory` themselves.
 ///
 /// ```ignore
-/// plugboard_core::register_connector!(plugboard_core::ConnectorDescriptor { ... });
+/// pub static DESCRIPTOR: plugboard_core::ConnectorDescriptor = /* ... */;
+/// plugboard_core::register_connector!(DESCRIPTOR);
 /// ```
 #[macro_export]
 macro_rules! register_connector {
-    ($descriptor:expr) => {
-        $crate::__private::inventory::submit! { $descriptor }
+    ($descriptor:path) => {
+        $crate::__private::inventory::submit! { $crate::registry::Registration(&$descriptor) }
     };
 }
 
@@ -71,7 +77,7 @@ impl Registry {
     pub fn global() -> &'static Registry {
         static GLOBAL: OnceLock<Registry> = OnceLock::new();
         GLOBAL.get_or_init(|| {
-            Registry::from_descriptors(inventory::iter::<ConnectorDescriptor>())
+            Registry::from_descriptors(inventory::iter::<Registration>().map(|r| r.0))
                 .unwrap_or_else(|e| panic!("connector registry: {e}"))
         })
     }

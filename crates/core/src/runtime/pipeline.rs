@@ -115,7 +115,9 @@ impl Runtime {
                 Ok(response) => return Ok(response),
                 Err(error) => error,
             };
-            if !error.is_transient() {
+            // An open breaker fails fast: the caller sees CircuitOpen (transient, with the
+            // time until probes are admitted) instead of a call that waits it out.
+            if !error.is_transient() || error.kind() == ErrorKind::CircuitOpen {
                 return Err(error);
             }
             let rate_limited = matches!(error.kind(), ErrorKind::RateLimited { .. });

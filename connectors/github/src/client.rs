@@ -1,0 +1,95 @@
+//! [`GithubClient`]: the typed client, a handle per resource over one runtime.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderValue, Method};
+use plugboard_core::runtime::Quota;
+use plugboard_core::{
+    ApiRequest, AuthProvider, ConnectorConfig, NoAuth, OperationDescriptor, Policy, Result,
+    Runtime, StaticToken,
+};
+
+use crate::api::issues::IssuesApi;
+use crate::api::rate_limit::RateLimitApi;
+use crate::api::repos::ReposApi;
+use crate::classify::GithubClassifier;
+use crate::connector::INFO;
+
+/// The origin of GitHub's REST API; `base_url` in the configuration replaces it.
+pub const API_ORIGIN: &str = "https://api.github.com";
+
+/// The REST API version every request asks for.
+pub const API_VERSION: &str = "2022-11-28";
+
+/// A typed GitHub client.
+#[derive(Debug, Clone)]
+pub struct GithubClient {
+    runtime: Runtime,
+}
+
+impl GithubClient {
+    /// GitHub's default policy: 30 s total deadline, 5 000 requests per hour per token (60 for
+    /// anonymous calls), then any overrides from the configuration.
+    pub fn default_policy(config: &ConnectorConfig) -> Result<Policy> {
+        let hourly = if config.token.is_some() { 5_000 } else { 60 };
+        Policy::default()
+            .with_total_timeout(Duration::from_secs(30))
+            .with_quota(Quota::per_hour(hourly))
+            .with_overrides(&config.policy)
+    }
+
+    /// A client from configuration: a personal access token (or anonymous), the base URL
+    /// override, and policy overrides.
+    pub fn from_config(config: &ConnectorConfig) -> Result<Self> {
+        let auth: Arc<dyn AuthProvider> = match &config.token {
+            Some(token) => Arc::new(StaticToken::bearer(token, "default")?),
+            None => Arc::new(NoAuth),
+        };
+        let runtime = Runtime::builder(INFO.id)
+            .policy(Self::default_policy(config)?)
+            .origin(config.base_url.clone())
+            .auth(auth)
+            .classifier(Arc::new(GithubClassifier))
+            .build()?;
+        Ok(Self::with_runtime(runtime))
+    }
+
+    /// A client over an existing runtime (custom auth, shared pools).
+    pub fn with_runtime(runtime: Runtime) -> Self {
+        Self { runtime }
+    }
+
+    /// The runtime.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// Repositories.
+    pub fn repos(&self) -> ReposApi<'_> {
+        ReposApi { client: self }
+    }
+
+    /// Issues.
+    pub fn issues(&self) -> IssuesApi<'_> {
+        IssuesApi { client: self }
+    }
+
+    /// Rate-limit status.
+    pub fn rate_limit(&self) -> RateLimitApi<'_> {
+        RateLimitApi { client: self }
+    }
+
+    /// A request for `op` with GitHub's media type and API version headers.
+    pub(crate) fn request(&self, op: &OperationDescriptor, method: Method) -> Result<ApiRequest> {
+        Ok(ApiRequest::new(op, method, API_ORIGIN)?
+            .header(
+                http::header::ACCEPT,
+                HeaderValue::from_static("application/vnd.github+json"),
+            )
+            .header(
+                http::HeaderName::from_static("x-github-api-version"),
+                HeaderValue::from_static(API_VERSION),
+            ))
+    }
+}

@@ -1,0 +1,631 @@
+//! The runtime's behaviour against a mock platform: retries, rate limits, breaker, cache,
+//! deadlines, pagination.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::TryStreamExt;
+use http::Method;
+use plugboard_core::connector::schema_of;
+use plugboard_core::runtime::{BreakerPolicy, BreakerState, PageSpec, Pagination};
+use plugboard_core::{
+    ApiRequest, CacheStatus, ConnectorId, ErrorKind, OperationDescriptor, OperationId, Policy,
+    RateClass, Runtime, SecretString, StaticToken,
+};
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const GET: OperationDescriptor = op("things.get", true, None);
+const CACHED_GET: OperationDescriptor = op("things.cached", true, Some(Duration::from_secs(60)));
+const REVALIDATED_GET: OperationDescriptor = op("things.revalidated", true, Some(Duration::ZERO));
+const CREATE: OperationDescriptor = op("things.create", false, None);
+
+const fn op(
+    id: &'static str,
+    idempotent: bool,
+    cache_ttl: Option<Duration>,
+) -> OperationDescriptor {
+    OperationDescriptor {
+        id: OperationId::new(id),
+        summary: "test",
+        docs_url: "",
+        idempotent,
+        read_only: idempotent,
+        paginated: false,
+        rate_class: RateClass("core"),
+        cache_ttl,
+        input_schema: schema_of::<Value>,
+        output_schema: schema_of::<Value>,
+    }
+}
+
+fn fast_policy() -> Policy {
+    Policy {
+        backoff_min: Duration::from_millis(20),
+        backoff_max: Duration::from_millis(100),
+        ..Policy::default()
+    }
+    .with_total_timeout(Duration::from_secs(5))
+}
+
+fn runtime(server: &MockServer, policy: Policy) -> Runtime {
+    Runtime::builder(ConnectorId::new("test"))
+        .policy(policy)
+        .origin(Some(server.uri().parse().unwrap()))
+        .auth(Arc::new(
+            StaticToken::bearer(&SecretString::from("tok-123"), "default").unwrap(),
+        ))
+        .build()
+        .unwrap()
+}
+
+fn request(op: &OperationDescriptor, method: Method, p: &str) -> ApiRequest {
+    ApiRequest::new(op, method, "https://api.example.com")
+        .unwrap()
+        .segments(p.trim_start_matches('/').split('/'))
+}
+
+async fn hits(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+#[tokio::test]
+async fn sends_auth_and_keeps_the_documented_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/things/a%20b"))
+        .and(header("authorization", "Bearer tok-123"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 1})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let rt = runtime(&server, fast_policy());
+    let v: Value = rt
+        .json(request(&GET, Method::GET, "/v1/things/a b"))
+        .await
+        .unwrap();
+    assert_eq!(v, json!({"id": 1}));
+}
+
+#[tokio::test]
+async fn retry_after_is_waited_out_and_retried_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let rt = runtime(&server, fast_policy());
+    let started = Instant::now();
+    let v: Value = rt
+        .json(request(&GET, Method::GET, "/things"))
+        .await
+        .unwrap();
+    assert_eq!(v, json!({"ok": true}));
+    assert_eq!(hits(&server).await, 2);
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_wait_beyond_the_deadline_fails_at_once_with_rate_limited() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "120"))
+        .mount(&server)
+        .await;
+    let rt = runtime(&server, fast_policy());
+    let started = Instant::now();
+    let e = rt
+        .execute(request(&GET, Method::GET, "/things"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.kind(),
+        ErrorKind::RateLimited {
+            retry_after: Some(Duration::from_secs(120))
+        }
+    );
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(hits(&server).await, 1);
+    // The pause gate now holds every call on this credential without sending it.
+    let e = rt
+        .execute(request(&GET, Method::GET, "/things"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::RateLimited { .. }));
+    assert_eq!(hits(&server).await, 1);
+}
+
+#[tokio::test]
+async fn a_post_that_got_a_500_is_not_retried_but_a_get_is() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let rt = runtime(&server, fast_policy());
+    let e = rt
+        .execute(request(&CREATE, Method::POST, "/things"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Upstream);
+    assert_eq!(e.status(), Some(500));
+    assert_eq!(hits(&server).await, 1);
+
+    rt.execute(request(&GET, Method::GET, "/things"))
+        .await
+        .unwrap();
+    assert_eq!(hits(&server).await, 4);
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_limit_and_say_exhausted() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let rt = runtime(&server, fast_policy());
+    let e = rt
+        .execute(request(&GET, Method::GET, "/things"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.retry(), plugboard_core::RetryStatus::Exhausted);
+    assert_eq!(hits(&server).await, 4, "one attempt plus three retries");
+}
+
+#[tokio::test]
+async fn breaker_opens_after_five_failures_fails_fast_then_recovers() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(5)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 7})))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let policy = Policy {
+        breaker: BreakerPolicy {
+            open_for: Duration::from_millis(300),
+            ..BreakerPolicy::default()
+        },
+        ..fast_policy()
+    };
+    let rt = runtime(&server, policy);
+    let host = format!("127.0.0.1:{}", server.address().port());
+    for _ in 0..5 {
+        let e = rt
+            .execute(request(&CREATE, Method::POST, "/things"))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Upstream);
+    }
+    assert_eq!(rt.breaker_state(&host), BreakerState::Open);
+    let started = Instant::now();
+    let e = rt
+        .execute(request(&CREATE, Method::POST, "/things"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::CircuitOpen);
+    assert!(started.elapsed() < Duration::from_millis(100), "fails fast");
+    assert_eq!(hits(&server).await, 5, "nothing sent while open");
+
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert_eq!(rt.breaker_state(&host), BreakerState::HalfOpen);
+    for _ in 0..2 {
+        rt.execute(request(&CREATE, Method::POST, "/things"))
+            .await
+            .unwrap();
+    }
+    assert_eq!(rt.breaker_state(&host), BreakerState::Closed);
+    assert_eq!(hits(&server).await, 7);
+}
+
+#[tokio::test]
+async fn rate_limits_never_trip_the_breaker() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .up_to_n_times(12)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let policy = Policy {
+        max_retries: 0,
+        ..fast_policy()
+    };
+    let rt = runtime(&server, policy);
+    for _ in 0..12 {
+        let e = rt
+            .execute(request(&GET, Method::GET, "/things"))
+            .await
+            .unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::RateLimited { .. }));
+    }
+    let host = format!("127.0.0.1:{}", server.address().port());
+    assert_eq!(rt.breaker_state(&host), BreakerState::Closed);
+    rt.execute(request(&GET, Method::GET, "/things"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn fresh_cache_hits_send_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "repo"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let rt = runtime(&server, fast_policy());
+    let first = rt
+        .execute(request(&CACHED_GET, Method::GET, "/repo"))
+        .await
+        .unwrap();
+    assert_eq!(first.cache, CacheStatus::Miss);
+    let second = rt
+        .execute(request(&CACHED_GET, Method::GET, "/repo"))
+        .await
+        .unwrap();
+    assert_eq!(second.cache, CacheStatus::Hit);
+    assert_eq!(second.value().unwrap(), json!({"name": "repo"}));
+}
+
+#[tokio::test]
+async fn an_etag_304_is_served_from_cache() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("if-none-match", "\"v1\""))
+        .respond_with(ResponseTemplate::new(304).insert_header("etag", "\"v1\""))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("etag", "\"v1\"")
+                .set_body_json(json!({"title": "cached"})),
+        )
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let rt = runtime(&server, fast_policy());
+    let first = rt
+        .execute(request(&REVALIDATED_GET, Method::GET, "/issue"))
+        .await
+        .unwrap();
+    assert_eq!(first.cache, CacheStatus::Miss);
+    let second = rt
+        .execute(request(&REVALIDATED_GET, Method::GET, "/issue"))
+        .await
+        .unwrap();
+    assert_eq!(second.cache, CacheStatus::Revalidated);
+    assert_eq!(second.status, 200);
+    assert_eq!(second.value().unwrap(), json!({"title": "cached"}));
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2);
+    assert!(received[0].headers.get("if-none-match").is_none());
+    assert_eq!(received[1].headers.get("if-none-match").unwrap(), "\"v1\"");
+}
+
+#[tokio::test]
+async fn a_stale_entry_is_served_when_the_platform_is_down() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"v": 1})))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let rt = runtime(
+        &server,
+        Policy {
+            max_retries: 0,
+            ..fast_policy()
+        },
+    );
+    rt.execute(request(&REVALIDATED_GET, Method::GET, "/thing"))
+        .await
+        .unwrap();
+    let stale = rt
+        .execute(request(&REVALIDATED_GET, Method::GET, "/thing"))
+        .await
+        .unwrap();
+    assert_eq!(stale.cache, CacheStatus::Stale);
+    assert_eq!(stale.value().unwrap(), json!({"v": 1}));
+    // Uncached operations still see the failure.
+    let e = rt
+        .execute(request(&GET, Method::GET, "/thing"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Upstream);
+}
+
+#[tokio::test]
+async fn the_total_deadline_bounds_a_slow_platform() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    let rt = runtime(
+        &server,
+        fast_policy().with_total_timeout(Duration::from_millis(300)),
+    );
+    let started = Instant::now();
+    let e = rt
+        .execute(request(&GET, Method::GET, "/slow"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout);
+    assert!(started.elapsed() < Duration::from_secs(1));
+}
+
+#[tokio::test]
+async fn a_spent_budget_in_the_headers_holds_the_next_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-ratelimit-limit", "5000")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", "1")
+                .set_body_json(json!({})),
+        )
+        .mount(&server)
+        .await;
+    let rt = runtime(&server, fast_policy());
+    rt.execute(request(&GET, Method::GET, "/a")).await.unwrap();
+    let started = Instant::now();
+    rt.execute(request(&GET, Method::GET, "/a")).await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "the second call waited for the reset instead of bouncing off the limit: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(hits(&server).await, 2);
+}
+
+async fn collect(rt: &Runtime, req: ApiRequest, spec: PageSpec) -> Vec<Value> {
+    rt.paginate(req, spec).try_collect().await.unwrap()
+}
+
+#[tokio::test]
+async fn paginates_link_headers() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    for page in 1..=3 {
+        let mut response = ResponseTemplate::new(200).set_body_json(json!([{"n": page}]));
+        if page < 3 {
+            response = response.insert_header(
+                "link",
+                format!(
+                    "<{uri}/items?page={}>; rel=\"next\", <{uri}/items?page=3>; rel=\"last\"",
+                    page + 1
+                ),
+            );
+        }
+        let mut mock = Mock::given(method("GET")).and(path("/items"));
+        if page > 1 {
+            mock = mock.and(query_param("page", page.to_string()));
+        }
+        mock.respond_with(response)
+            .with_priority(if page == 1 { 5 } else { 1 })
+            .mount(&server)
+            .await;
+    }
+    let rt = runtime(&server, fast_policy());
+    let items = collect(
+        &rt,
+        request(&GET, Method::GET, "/items"),
+        PageSpec::new(Pagination::LinkHeader, ""),
+    )
+    .await;
+    assert_eq!(
+        items,
+        vec![json!({"n": 1}), json!({"n": 2}), json!({"n": 3})]
+    );
+}
+
+#[tokio::test]
+async fn paginates_cursors_tokens_and_page_numbers() {
+    let server = MockServer::start().await;
+    // Slack-style cursor: empty next_cursor ends.
+    Mock::given(path("/cursor"))
+        .and(query_param("cursor", "c2"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"items": [2], "meta": {"next": ""}})),
+        )
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/cursor"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"items": [1], "meta": {"next": "c2"}})),
+        )
+        .with_priority(5)
+        .mount(&server)
+        .await;
+    // Google-style page token: absent token ends.
+    Mock::given(path("/token"))
+        .and(query_param("pageToken", "t2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"rows": ["b"]})))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/token"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"rows": ["a"], "nextPageToken": "t2"})),
+        )
+        .with_priority(5)
+        .mount(&server)
+        .await;
+    // ClickUp-style page numbers from 0 with last_page.
+    for (page, last) in [(0, false), (1, false), (2, true)] {
+        Mock::given(path("/pages"))
+            .and(query_param("page", page.to_string()))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"tasks": [page], "last_page": last})),
+            )
+            .mount(&server)
+            .await;
+    }
+    // TikTok-style cursor in a JSON body with has_more.
+    Mock::given(path("/body"))
+        .and(wiremock::matchers::body_partial_json(json!({"cursor": 99})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"data": {"videos": ["y"], "cursor": 100, "has_more": false}}),
+            ),
+        )
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/body"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": {"videos": ["x"], "cursor": 99, "has_more": true}})),
+        )
+        .with_priority(5)
+        .mount(&server)
+        .await;
+
+    let rt = runtime(&server, fast_policy());
+    let cursor = Pagination::Cursor {
+        param: "cursor",
+        next: "/meta/next",
+        has_more: None,
+        in_body: false,
+    };
+    assert_eq!(
+        collect(
+            &rt,
+            request(&GET, Method::GET, "/cursor"),
+            PageSpec::new(cursor, "/items")
+        )
+        .await,
+        vec![json!(1), json!(2)]
+    );
+    let token = Pagination::PageToken {
+        param: "pageToken",
+        next: "/nextPageToken",
+        is_last: None,
+    };
+    assert_eq!(
+        collect(
+            &rt,
+            request(&GET, Method::GET, "/token"),
+            PageSpec::new(token, "/rows")
+        )
+        .await,
+        vec![json!("a"), json!("b")]
+    );
+    let pages = Pagination::PageNumber {
+        param: "page",
+        first: 0,
+        last_page: Some("/last_page"),
+    };
+    let req = request(&GET, Method::GET, "/pages").query("page", 0);
+    assert_eq!(
+        collect(&rt, req, PageSpec::new(pages, "/tasks")).await,
+        vec![json!(0), json!(1), json!(2)]
+    );
+    let body = Pagination::Cursor {
+        param: "cursor",
+        next: "/data/cursor",
+        has_more: Some("/data/has_more"),
+        in_body: true,
+    };
+    let req = request(&GET, Method::POST, "/body")
+        .json(&json!({"max_count": 20}))
+        .unwrap();
+    assert_eq!(
+        collect(&rt, req, PageSpec::new(body, "/data/videos")).await,
+        vec![json!("x"), json!("y")]
+    );
+}
+
+#[tokio::test]
+async fn a_repeated_cursor_is_an_error_not_an_endless_loop() {
+    let server = MockServer::start().await;
+    Mock::given(path("/loop"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"items": [1], "next": "same"})),
+        )
+        .mount(&server)
+        .await;
+    let rt = runtime(&server, fast_policy());
+    let style = Pagination::Cursor {
+        param: "cursor",
+        next: "/next",
+        has_more: None,
+        in_body: false,
+    };
+    let result: Result<Vec<Value>, _> = rt
+        .paginate(
+            request(&GET, Method::GET, "/loop"),
+            PageSpec::new(style, "/items"),
+        )
+        .try_collect()
+        .await;
+    assert!(result.is_err());
+    assert!(hits(&server).await <= 3);
+}
+
+#[tokio::test]
+async fn errors_never_carry_the_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"message": "Bad credentials"})),
+        )
+        .mount(&server)
+        .await;
+    let rt = runtime(&server, fast_policy());
+    let e = rt
+        .execute(request(&GET, Method::GET, "/x"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    assert_eq!(hits(&server).await, 1);
+    for text in [e.to_string(), format!("{e:?}"), format!("{rt:?}")] {
+        assert!(!text.contains("tok-123"), "{text}");
+    }
+}
