@@ -20,9 +20,11 @@ fn fixture(name: &str) -> Value {
 }
 
 fn connector(server: &MockServer) -> GithubConnector {
-    let mut config = ConnectorConfig::default();
-    config.base_url = Some(server.uri().parse().unwrap());
-    config.token = Some(SecretString::from(TOKEN));
+    let mut config = ConnectorConfig {
+        base_url: Some(server.uri().parse().unwrap()),
+        token: Some(SecretString::from(TOKEN)),
+        ..Default::default()
+    };
     config.policy.total_timeout_secs = Some(5.0);
     GithubConnector::from_config(&config).unwrap()
 }

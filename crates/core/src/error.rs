@@ -101,6 +101,10 @@ pub enum RetryStatus {
 /// A plugboard error. Messages never contain secrets: they are built from status codes,
 /// platform error bodies and plugboard's own words, never from credentials.
 pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
     kind: ErrorKind,
     retry: RetryStatus,
     connector: Option<ConnectorId>,
@@ -116,15 +120,17 @@ impl Error {
     /// A new error of `kind` with a human-readable message.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
-            retry: kind.default_retry(),
-            kind,
-            connector: None,
-            operation: None,
-            status: None,
-            message: message.into(),
-            context: Vec::new(),
-            not_sent: false,
-            source: None,
+            inner: Box::new(Inner {
+                retry: kind.default_retry(),
+                kind,
+                connector: None,
+                operation: None,
+                status: None,
+                message: message.into(),
+                context: Vec::new(),
+                not_sent: false,
+                source: None,
+            }),
         }
     }
 
@@ -150,42 +156,43 @@ impl Error {
 
     /// The kind.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.inner.kind
     }
 
     /// The retry status.
     pub fn retry(&self) -> RetryStatus {
-        self.retry
+        self.inner.retry
     }
 
     /// The connector the error came from, when known.
     pub fn connector(&self) -> Option<ConnectorId> {
-        self.connector
+        self.inner.connector
     }
 
     /// The operation the error came from, when known.
     pub fn operation(&self) -> Option<OperationId> {
-        self.operation
+        self.inner.operation
     }
 
     /// The HTTP status the platform answered with, when there was one.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.inner.status
     }
 
     /// The message, without kind or location.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 
     /// Key-value context (for example the platform's error code).
     pub fn context(&self) -> &[(&'static str, String)] {
-        &self.context
+        &self.inner.context
     }
 
     /// The value of a context key.
     pub fn context_value(&self, key: &str) -> Option<&str> {
-        self.context
+        self.inner
+            .context
             .iter()
             .find(|(k, _)| *k == key)
             .map(|(_, v)| v.as_str())
@@ -193,7 +200,7 @@ impl Error {
 
     /// The wait the platform asked for, for rate limits and transient errors.
     pub fn retry_after(&self) -> Option<Duration> {
-        match (self.kind, self.retry) {
+        match (self.inner.kind, self.inner.retry) {
             (ErrorKind::RateLimited { retry_after }, _) => retry_after,
             (_, RetryStatus::Transient { after }) => after,
             _ => None,
@@ -202,24 +209,24 @@ impl Error {
 
     /// Whether the error is transient (retrying may help).
     pub fn is_transient(&self) -> bool {
-        matches!(self.retry, RetryStatus::Transient { .. })
+        matches!(self.inner.retry, RetryStatus::Transient { .. })
     }
 
     /// Whether plugboard knows the request never reached the platform, so even a
     /// non-idempotent operation may be retried safely.
     pub fn request_not_sent(&self) -> bool {
-        self.not_sent
+        self.inner.not_sent
     }
 
     /// Sets the HTTP status.
     pub fn with_status(mut self, status: u16) -> Self {
-        self.status = Some(status);
+        self.inner.status = Some(status);
         self
     }
 
     /// Sets the retry status.
     pub fn with_retry(mut self, retry: RetryStatus) -> Self {
-        self.retry = retry;
+        self.inner.retry = retry;
         self
     }
 
@@ -231,34 +238,34 @@ impl Error {
     /// Marks a transient error as exhausted (no more retries will be made).
     pub fn exhausted(mut self) -> Self {
         if self.is_transient() {
-            self.retry = RetryStatus::Exhausted;
+            self.inner.retry = RetryStatus::Exhausted;
         }
         self
     }
 
     /// Marks that the request was never sent.
     pub fn not_sent(mut self) -> Self {
-        self.not_sent = true;
+        self.inner.not_sent = true;
         self
     }
 
     /// Adds a key-value pair of context.
     pub fn with_context(mut self, key: &'static str, value: impl Into<String>) -> Self {
-        self.context.push((key, value.into()));
+        self.inner.context.push((key, value.into()));
         self
     }
 
     /// Sets the underlying cause.
     pub fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+        self.inner.source = Some(Box::new(source));
         self
     }
 
     /// Records the connector and operation, keeping ones already set.
     pub fn at(mut self, connector: ConnectorId, operation: Option<OperationId>) -> Self {
-        self.connector.get_or_insert(connector);
-        if self.operation.is_none() {
-            self.operation = operation;
+        self.inner.connector.get_or_insert(connector);
+        if self.inner.operation.is_none() {
+            self.inner.operation = operation;
         }
         self
     }
@@ -266,17 +273,17 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.connector, self.operation) {
+        match (self.inner.connector, self.inner.operation) {
             (Some(c), Some(o)) => write!(f, "{c} {o}: ")?,
             (Some(c), None) => write!(f, "{c}: ")?,
             _ => {}
         }
-        write!(f, "{}", self.kind.as_str())?;
-        if let Some(status) = self.status {
+        write!(f, "{}", self.inner.kind.as_str())?;
+        if let Some(status) = self.inner.status {
             write!(f, " (HTTP {status})")?;
         }
-        if !self.message.is_empty() {
-            write!(f, ": {}", self.message)?;
+        if !self.inner.message.is_empty() {
+            write!(f, ": {}", self.inner.message)?;
         }
         if let Some(after) = self.retry_after() {
             write!(f, "; retry after {:.3}s", after.as_secs_f64())?;
@@ -288,21 +295,22 @@ impl fmt::Display for Error {
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Error")
-            .field("kind", &self.kind)
-            .field("retry", &self.retry)
-            .field("connector", &self.connector)
-            .field("operation", &self.operation)
-            .field("status", &self.status)
-            .field("message", &self.message)
-            .field("context", &self.context)
-            .field("source", &self.source.as_ref().map(|s| s.to_string()))
+            .field("kind", &self.inner.kind)
+            .field("retry", &self.inner.retry)
+            .field("connector", &self.inner.connector)
+            .field("operation", &self.inner.operation)
+            .field("status", &self.inner.status)
+            .field("message", &self.inner.message)
+            .field("context", &self.inner.context)
+            .field("source", &self.inner.source.as_ref().map(|s| s.to_string()))
             .finish()
     }
 }
 
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
+        self.inner
+            .source
             .as_deref()
             .map(|s| s as &(dyn StdError + 'static))
     }
