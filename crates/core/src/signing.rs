@@ -12,8 +12,14 @@ use crate::webhook::{WebhookError, WebhookSecrets};
 /// module can create it.
 #[derive(Debug, Clone, Copy)]
 pub struct SignatureOk {
+    secret_index: usize,
+}
+
+impl SignatureOk {
     /// Which secret matched: 0 is the current one, 1 the previous one during rotation.
-    pub secret_index: usize,
+    pub fn secret_index(&self) -> usize {
+        self.secret_index
+    }
 }
 
 /// A MAC algorithm platforms use.
@@ -151,7 +157,7 @@ mod tests {
             "757107EA0EB2509FC211221CCE984B8A37570B6D7586C22C46F4379C8B043E17",
         )
         .unwrap();
-        assert_eq!(ok.secret_index, 1);
+        assert_eq!(ok.secret_index(), 1);
         assert!(matches!(
             verify_hmac_hex(
                 MacAlgorithm::Sha256,
