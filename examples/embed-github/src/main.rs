@@ -45,7 +45,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17".parse()?,
     );
     headers.insert("x-github-event", "ping".parse()?);
-    headers.insert("x-github-delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958".parse()?);
+    headers.insert(
+        "x-github-delivery",
+        "72d3162e-cc78-11e3-81ab-4c9367dc0958".parse()?,
+    );
     let body = Bytes::from_static(b"Hello, World!");
     let secrets = WebhookSecrets::from_strs(["It's a Secret to Everybody"])?;
     let request = WebhookRequest {

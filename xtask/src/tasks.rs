@@ -1,0 +1,140 @@
+//! `cargo xtask test` and `cargo xtask bench`: the commands CI and contributors run, with the
+//! services the suite needs made available first.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus};
+
+use crate::workspace::{Result, Workspace, XtaskError};
+
+/// Set to `1` to make `cargo xtask test` provide a `redis-server` (the Redis store tests need
+/// one on loopback).
+pub const NEEDS_REDIS_ENV: &str = "PLUGBOARD_NEEDS_REDIS";
+/// Whether the suite itself needs Redis; turned on when the Redis store backend lands.
+pub const SUITE_NEEDS_REDIS: bool = false;
+
+/// `cargo xtask test [args]`: the whole suite — every unit, integration, bin, example and
+/// bench target in test mode (`cargo test --workspace --all-targets`), then the doctests
+/// (`cargo test --workspace --doc`, which `--all-targets` leaves out). `args` go to both
+/// runs. Returns the first failing status, else success.
+pub fn test(ws: &Workspace, args: &[String]) -> Result<ExitStatus> {
+    ensure_services()?;
+    let status = run(ws
+        .cargo()
+        .args(["test", "--workspace", "--all-targets"])
+        .args(args))?;
+    if !status.success() {
+        return Ok(status);
+    }
+    run(ws.cargo().args(["test", "--workspace", "--doc"]).args(args))
+}
+
+/// `cargo xtask bench [args]`: the runtime overhead benchmark of plugboard-core.
+pub fn bench(ws: &Workspace, args: &[String]) -> Result<ExitStatus> {
+    run(ws
+        .cargo()
+        .args([
+            "bench",
+            "-p",
+            "plugboard-core",
+            "--bench",
+            "runtime_overhead",
+        ])
+        .args(args))
+}
+
+/// Makes every service the suite needs available.
+pub fn ensure_services() -> Result<()> {
+    ensure_redis()
+}
+
+/// Makes `redis-server` available when the suite needs it ([`SUITE_NEEDS_REDIS`] or
+/// `PLUGBOARD_NEEDS_REDIS=1`): found on `PATH`, else installed with apt when running as root,
+/// else a clear error. A no-op otherwise.
+pub fn ensure_redis() -> Result<()> {
+    let wanted = SUITE_NEEDS_REDIS || std::env::var(NEEDS_REDIS_ENV).is_ok_and(|v| v == "1");
+    if !wanted || find_on_path("redis-server").is_some() {
+        return Ok(());
+    }
+    if !is_root() {
+        return Err(XtaskError::new(
+            "the test suite needs `redis-server` on PATH: install Redis (e.g. \
+             `sudo apt-get install -y redis-server` or `brew install redis`) and re-run",
+        ));
+    }
+    eprintln!("xtask: redis-server not found; installing it with apt-get");
+    for args in [
+        &["update"][..],
+        &["install", "-y", "--no-install-recommends", "redis-server"][..],
+    ] {
+        let status = run(Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+        if !status.success() {
+            return Err(XtaskError::new(format!(
+                "`apt-get {}` failed ({status}); install redis-server and re-run",
+                args.join(" ")
+            )));
+        }
+    }
+    if find_on_path("redis-server").is_none() {
+        return Err(XtaskError::new(
+            "redis-server is still not on PATH after installing it",
+        ));
+    }
+    Ok(())
+}
+
+/// The first `name` executable in `PATH`.
+pub fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        path.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
+}
+
+/// Whether xtask runs as root (`id -u` prints 0).
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Runs a command with inherited stdio, echoing it first.
+fn run(cmd: &mut Command) -> Result<ExitStatus> {
+    let program = Path::new(cmd.get_program())
+        .file_name()
+        .unwrap_or(cmd.get_program());
+    let shown = std::iter::once(program)
+        .chain(cmd.get_args())
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    eprintln!("xtask: $ {shown}");
+    cmd.status()
+        .map_err(|e| XtaskError::new(format!("cannot run `{shown}`: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_executables_on_path_only() {
+        assert!(find_on_path("sh").is_some());
+        assert!(find_on_path("surely-not-a-real-program-xtask").is_none());
+    }
+}
