@@ -2,7 +2,11 @@
 
 use std::time::{Duration, SystemTime};
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
+
+const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+const REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+const RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
 
 /// What a response's headers say about the caller's rate budget.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -21,10 +25,11 @@ impl RateSignals {
     /// Reads the signals from `headers` at wall-clock time `now`.
     pub fn from_headers(headers: &HeaderMap, now: SystemTime) -> Self {
         Self {
-            limit: header_u64(headers, "x-ratelimit-limit"),
-            remaining: header_u64(headers, "x-ratelimit-remaining"),
-            reset_after: header_str(headers, "x-ratelimit-reset").and_then(|v| parse_reset(v, now)),
-            retry_after: header_str(headers, "retry-after").and_then(|v| parse_retry_after(v, now)),
+            limit: header_u64(headers, &LIMIT),
+            remaining: header_u64(headers, &REMAINING),
+            reset_after: header_str(headers, &RESET).and_then(|v| parse_reset(v, now)),
+            retry_after: header_str(headers, &http::header::RETRY_AFTER)
+                .and_then(|v| parse_retry_after(v, now)),
         }
     }
 
@@ -44,14 +49,14 @@ impl RateSignals {
     }
 }
 
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn header_str<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
 }
 
-fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
+fn header_u64(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
     header_str(headers, name).and_then(|v| v.parse().ok())
 }
 

@@ -2,7 +2,6 @@
 //! calls in 60 s; after a cool-down, half-open admits a few probes; 2 successes close it.
 //! Rate limits never count as failures.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -134,7 +133,7 @@ impl HostBreaker {
 /// A permit to call a host; releases a half-open probe slot if dropped unrecorded.
 pub(crate) struct BreakerPermit<'a> {
     breakers: &'a CircuitBreakers,
-    host: &'a str,
+    host: usize,
     probe: bool,
     recorded: bool,
 }
@@ -155,10 +154,21 @@ impl Drop for BreakerPermit<'_> {
     }
 }
 
+/// One host's breaker with its key (`host:port`) and the parts it is matched on.
+struct Entry {
+    key: String,
+    host: String,
+    port: u16,
+    breaker: HostBreaker,
+}
+
 pub(crate) struct CircuitBreakers {
     policy: BreakerPolicy,
     epoch: Instant,
-    hosts: Mutex<HashMap<String, HostBreaker>>,
+    slot_ms: u64,
+    // A connector talks to one to a few hosts: a short list beats hashing a key per call.
+    // Entries are never removed, so an index stays valid.
+    hosts: Mutex<Vec<Entry>>,
 }
 
 impl CircuitBreakers {
@@ -166,17 +176,14 @@ impl CircuitBreakers {
         Self {
             policy,
             epoch: Instant::now(),
-            hosts: Mutex::new(HashMap::new()),
+            slot_ms: ((policy.window / SLOTS as u32).as_millis() as u64).max(1),
+            hosts: Mutex::new(Vec::new()),
         }
-    }
-
-    fn slot_len(&self) -> Duration {
-        (self.policy.window / SLOTS as u32).max(Duration::from_millis(1))
     }
 
     pub(crate) fn state(&self, host: &str) -> BreakerState {
         let hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        match hosts.get(host) {
+        match hosts.iter().find(|e| e.key == host).map(|e| &e.breaker) {
             Some(b)
                 if b.state == BreakerState::Open
                     && b.opened_at.elapsed() >= self.policy.open_for =>
@@ -188,16 +195,26 @@ impl CircuitBreakers {
         }
     }
 
-    /// Admits a call or fails fast with `CircuitOpen`.
-    pub(crate) fn acquire<'a>(&'a self, host: &'a str) -> Result<BreakerPermit<'a>, Error> {
+    /// Admits a call to `host:port` or fails fast with `CircuitOpen`.
+    pub(crate) fn acquire(&self, host: &str, port: u16) -> Result<BreakerPermit<'_>, Error> {
         let now = Instant::now();
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        let b = match hosts.get_mut(host) {
-            Some(b) => b,
-            None => hosts
-                .entry(host.to_string())
-                .or_insert_with(|| HostBreaker::new(now)),
+        let index = match hosts.iter().position(|e| e.port == port && e.host == host) {
+            Some(i) => i,
+            None => {
+                hosts.push(Entry {
+                    key: format!("{host}:{port}"),
+                    host: host.to_string(),
+                    port,
+                    breaker: HostBreaker::new(now),
+                });
+                hosts.len() - 1
+            }
         };
+        let Entry {
+            key, breaker: b, ..
+        } = &mut hosts[index];
+        let host = key.as_str();
         let mut probe = false;
         match b.state {
             BreakerState::Closed => {}
@@ -220,17 +237,23 @@ impl CircuitBreakers {
         }
         Ok(BreakerPermit {
             breakers: self,
-            host,
+            host: index,
             probe,
             recorded: false,
         })
     }
 
-    fn record(&self, host: &str, probe: bool, verdict: Verdict) {
+    fn record(&self, index: usize, probe: bool, verdict: Verdict) {
         let now = Instant::now();
-        let slot = (now.duration_since(self.epoch).as_nanos() / self.slot_len().as_nanos()) as u64;
+        let slot = now.duration_since(self.epoch).as_millis() as u64 / self.slot_ms;
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(b) = hosts.get_mut(host) else { return };
+        let Some(Entry {
+            key, breaker: b, ..
+        }) = hosts.get_mut(index)
+        else {
+            return;
+        };
+        let host = key.as_str();
         if probe {
             b.probes_in_flight = b.probes_in_flight.saturating_sub(1);
         }
@@ -296,7 +319,7 @@ mod tests {
     use super::*;
 
     fn fail(b: &CircuitBreakers, host: &str) {
-        b.acquire(host).unwrap().record(Verdict::Failure);
+        b.acquire(host, 443).unwrap().record(Verdict::Failure);
     }
 
     #[tokio::test(start_paused = true)]
@@ -305,22 +328,22 @@ mod tests {
         for _ in 0..4 {
             fail(&b, "h");
         }
-        assert_eq!(b.state("h"), BreakerState::Closed);
+        assert_eq!(b.state("h:443"), BreakerState::Closed);
         fail(&b, "h");
-        assert_eq!(b.state("h"), BreakerState::Open);
-        let e = b.acquire("h").err().unwrap();
+        assert_eq!(b.state("h:443"), BreakerState::Open);
+        let e = b.acquire("h", 443).err().unwrap();
         assert_eq!(e.kind(), ErrorKind::CircuitOpen);
         assert!(e.request_not_sent());
 
         tokio::time::advance(Duration::from_secs(31)).await;
-        let p1 = b.acquire("h").unwrap();
-        let p2 = b.acquire("h").unwrap();
-        let p3 = b.acquire("h").unwrap();
-        assert!(b.acquire("h").is_err(), "only three probes at once");
+        let p1 = b.acquire("h", 443).unwrap();
+        let p2 = b.acquire("h", 443).unwrap();
+        let p3 = b.acquire("h", 443).unwrap();
+        assert!(b.acquire("h", 443).is_err(), "only three probes at once");
         p1.record(Verdict::Success);
         drop(p3);
         p2.record(Verdict::Success);
-        assert_eq!(b.state("h"), BreakerState::Closed);
+        assert_eq!(b.state("h:443"), BreakerState::Closed);
     }
 
     #[tokio::test(start_paused = true)]
@@ -332,13 +355,13 @@ mod tests {
             } else {
                 Verdict::Success
             };
-            b.acquire("h").unwrap().record(v);
+            b.acquire("h", 443).unwrap().record(v);
         }
-        assert_eq!(b.state("h"), BreakerState::Open);
+        assert_eq!(b.state("h:443"), BreakerState::Open);
         for _ in 0..20 {
-            b.acquire("r").unwrap().record(Verdict::Ignored);
+            b.acquire("r", 443).unwrap().record(Verdict::Ignored);
         }
-        assert_eq!(b.state("r"), BreakerState::Closed);
+        assert_eq!(b.state("r:443"), BreakerState::Closed);
     }
 
     #[tokio::test(start_paused = true)]
@@ -349,6 +372,6 @@ mod tests {
         }
         tokio::time::advance(Duration::from_secs(30)).await;
         fail(&b, "h");
-        assert_eq!(b.state("h"), BreakerState::Open);
+        assert_eq!(b.state("h:443"), BreakerState::Open);
     }
 }

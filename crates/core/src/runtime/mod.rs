@@ -42,6 +42,8 @@ struct Inner {
     policy: Policy,
     origin: Option<Url>,
     auth: Arc<dyn AuthProvider>,
+    /// `auth.credential_key()`, owned once (the token bucket is keyed by `String`).
+    credential: String,
     classifier: Arc<dyn Classifier>,
     client: reqwest::Client,
     breakers: breaker::CircuitBreakers,
@@ -49,6 +51,7 @@ struct Inner {
     bulkhead: Semaphore,
     budget: retry::RetryBudget,
     cache: cache::ResponseCache,
+    metrics: observe::Handles,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -116,8 +119,10 @@ impl RuntimeBuilder {
                 bulkhead: Semaphore::new(self.policy.max_concurrency),
                 budget: retry::RetryBudget::new(self.policy.retry_budget),
                 cache: cache::ResponseCache::new(self.policy.cache_capacity_bytes),
+                metrics: observe::Handles::default(),
                 policy: self.policy,
                 origin: self.origin,
+                credential: self.auth.credential_key().to_string(),
                 auth: self.auth,
                 classifier: self.classifier,
                 client,

@@ -33,7 +33,9 @@ impl Runtime {
             .instrument(span)
             .await
             .map_err(|e| e.at(connector, Some(operation)));
-        observe::record(connector, operation, &result, started.elapsed());
+        self.inner
+            .metrics
+            .record(connector, operation, &result, started.elapsed());
         result
     }
 
@@ -89,18 +91,11 @@ impl Runtime {
         }
     }
 
-    /// Total deadline around the retry loop.
+    /// The total deadline. It needs no timer of its own: every wait in the retry loop is
+    /// checked against it, and every attempt is bounded by it (see `attempt`).
     async fn within_deadline(&self, request: &ApiRequest) -> Result<ApiResponse> {
-        let total = self.inner.policy.total_timeout;
-        let deadline = Instant::now() + total;
-        match tokio::time::timeout_at(deadline, self.retry_loop(request, deadline)).await {
-            Ok(result) => result,
-            Err(_) => Err(Error::new(
-                ErrorKind::Timeout,
-                format!("total deadline of {:.1}s elapsed", total.as_secs_f64()),
-            )
-            .exhausted()),
-        }
+        let deadline = Instant::now() + self.inner.policy.total_timeout;
+        self.retry_loop(request, deadline).await
     }
 
     /// Retries transient failures of idempotent requests (and of requests that never reached
@@ -150,19 +145,27 @@ impl Runtime {
     async fn attempt(&self, request: &ApiRequest, deadline: Instant) -> Result<ApiResponse> {
         let inner = &self.inner;
         let url = transport::rewrite_origin(&request.url, inner.origin.as_ref());
-        let host = transport::host_key(&url);
-        let permit = inner.breakers.acquire(&host)?;
-        let key = inner.auth.credential_key();
+        let permit = inner.breakers.acquire(
+            url.host_str().unwrap_or(""),
+            url.port_or_known_default().unwrap_or(0),
+        )?;
+        let key = &inner.credential;
         inner.gate.admit(key, deadline).await?;
-        let _slot = tokio::time::timeout_at(deadline, inner.bulkhead.acquire())
-            .await
-            .map_err(|_| {
-                Error::new(ErrorKind::Timeout, "no bulkhead slot before the deadline").not_sent()
-            })?
-            .map_err(|_| Error::internal("bulkhead closed"))?;
+        let _slot = match inner.bulkhead.try_acquire() {
+            Ok(slot) => slot,
+            Err(_) => tokio::time::timeout_at(deadline, inner.bulkhead.acquire())
+                .await
+                .map_err(|_| {
+                    Error::new(ErrorKind::Timeout, "no bulkhead slot before the deadline")
+                        .not_sent()
+                })?
+                .map_err(|_| Error::internal("bulkhead closed"))?,
+        };
 
         let attempt_timeout = inner.policy.attempt_timeout;
-        let sent = tokio::time::timeout(attempt_timeout, async {
+        let attempt_deadline = Instant::now() + attempt_timeout;
+        let total_bound = attempt_deadline >= deadline;
+        let sent = tokio::time::timeout_at(attempt_deadline.min(deadline), async {
             let mut headers = request.headers.clone();
             inner.auth.apply(&mut headers).await?;
             transport::send(
@@ -176,13 +179,24 @@ impl Runtime {
         })
         .await
         .unwrap_or_else(|_| {
-            Err(Error::new(
-                ErrorKind::Timeout,
-                format!(
-                    "attempt timed out after {:.1}s",
-                    attempt_timeout.as_secs_f64()
-                ),
-            ))
+            Err(if total_bound {
+                Error::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "total deadline of {:.1}s elapsed",
+                        inner.policy.total_timeout.as_secs_f64()
+                    ),
+                )
+                .exhausted()
+            } else {
+                Error::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "attempt timed out after {:.1}s",
+                        attempt_timeout.as_secs_f64()
+                    ),
+                )
+            })
         });
 
         let result = sent.and_then(|raw| {

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use governor::clock::{Clock as _, DefaultClock};
@@ -26,6 +27,9 @@ pub(crate) struct RateGate {
     bucket: Option<DefaultKeyedRateLimiter<String>>,
     clock: DefaultClock,
     pace_below: f64,
+    /// Whether any credential has gate state: until a rate-limit signal arrives, admitting a
+    /// call takes no lock.
+    active: AtomicBool,
     states: Mutex<HashMap<String, GateState>>,
 }
 
@@ -40,13 +44,15 @@ impl RateGate {
             bucket,
             clock: DefaultClock::default(),
             pace_below,
+            active: AtomicBool::new(false),
             states: Mutex::new(HashMap::new()),
         }
     }
 
     /// Waits for the pause gate and the token bucket, or fails with `RateLimited` at once when
     /// the wait would pass `deadline`.
-    pub(crate) async fn admit(&self, key: &str, deadline: Instant) -> Result<()> {
+    #[allow(clippy::ptr_arg)] // governor's keyed limiter looks keys up by `&String`
+    pub(crate) async fn admit(&self, key: &String, deadline: Instant) -> Result<()> {
         let wait = self.reserve_gate(key);
         if let Some(wait) = wait {
             wait_or_fail(
@@ -57,9 +63,8 @@ impl RateGate {
             .await?;
         }
         if let Some(bucket) = &self.bucket {
-            let key = key.to_string();
             loop {
-                match bucket.check_key(&key) {
+                match bucket.check_key(key) {
                     Ok(()) => break,
                     Err(not_until) => {
                         let wait = not_until.wait_time_from(self.clock.now());
@@ -73,6 +78,9 @@ impl RateGate {
 
     /// Reserves the caller's slot at the gate and returns how long to wait for it.
     fn reserve_gate(&self, key: &str) -> Option<Duration> {
+        if !self.active.load(Ordering::Acquire) {
+            return None;
+        }
         let now = Instant::now();
         let mut states = self.states.lock().unwrap_or_else(|e| e.into_inner());
         let s = states.get_mut(key)?;
@@ -102,6 +110,7 @@ impl RateGate {
         let until = Instant::now() + for_;
         let mut states = self.states.lock().unwrap_or_else(|e| e.into_inner());
         let s = states.entry(key.to_string()).or_default();
+        self.active.store(true, Ordering::Release);
         if s.paused_until.is_none_or(|p| p < until) {
             s.paused_until = Some(until);
         }
@@ -124,6 +133,7 @@ impl RateGate {
         if low {
             let gap = reset / (remaining as u32).max(1);
             let s = states.entry(key.to_string()).or_default();
+            self.active.store(true, Ordering::Release);
             s.spacing = Some((gap, Instant::now() + reset));
         } else if let Some(s) = states.get_mut(key) {
             s.spacing = None;
@@ -165,16 +175,19 @@ mod tests {
             },
         );
         let e = gate
-            .admit("k", Instant::now() + Duration::from_secs(1))
+            .admit(&"k".to_string(), Instant::now() + Duration::from_secs(1))
             .await
             .unwrap_err();
         assert!(
             matches!(e.kind(), crate::ErrorKind::RateLimited { retry_after: Some(w) } if w > Duration::from_secs(58))
         );
         assert!(
-            gate.admit("other", Instant::now() + Duration::from_secs(1))
-                .await
-                .is_ok()
+            gate.admit(
+                &"other".to_string(),
+                Instant::now() + Duration::from_secs(1)
+            )
+            .await
+            .is_ok()
         );
     }
 
@@ -192,7 +205,7 @@ mod tests {
         );
         let started = std::time::Instant::now();
         for _ in 0..3 {
-            gate.admit("k", Instant::now() + Duration::from_secs(5))
+            gate.admit(&"k".to_string(), Instant::now() + Duration::from_secs(5))
                 .await
                 .unwrap();
         }
@@ -216,7 +229,7 @@ mod tests {
         let deadline = Instant::now() + Duration::from_secs(5);
         let started = std::time::Instant::now();
         for _ in 0..4 {
-            gate.admit("k", deadline).await.unwrap();
+            gate.admit(&"k".to_string(), deadline).await.unwrap();
         }
         assert!(
             started.elapsed() >= Duration::from_millis(180),
@@ -224,8 +237,8 @@ mod tests {
             started.elapsed()
         );
         let tight = Instant::now() + Duration::from_millis(1);
-        gate.admit("k2", tight).await.unwrap();
-        gate.admit("k2", tight).await.unwrap();
-        assert!(gate.admit("k2", tight).await.is_err());
+        gate.admit(&"k2".to_string(), tight).await.unwrap();
+        gate.admit(&"k2".to_string(), tight).await.unwrap();
+        assert!(gate.admit(&"k2".to_string(), tight).await.is_err());
     }
 }
