@@ -21,8 +21,8 @@ use bytes::Bytes;
 use http::{HeaderValue, Method, header};
 use plugboard_core::runtime::Quota;
 use plugboard_core::{
-    ApiRequest, ConnectorId, ExposeSecret, OperationId, Policy, RequestBody, Runtime, SecretString,
-    StaticToken,
+    ApiRequest, ConnectorId, ExposeSecret, OperationId, Policy, RateClass, RequestBody, Runtime,
+    SecretString, StaticToken,
 };
 use url::Url;
 
@@ -228,6 +228,7 @@ fn api_request() -> ApiRequest {
     let request = ApiRequest {
         operation: OperationId::new("repos.get"),
         idempotent: true,
+        rate_class: RateClass("core"),
         cache_ttl: None,
         method: Method::GET,
         url: Url::parse(&format!("{PLATFORM_ORIGIN}{PATH}")).expect("platform URL"),

@@ -18,6 +18,13 @@ pub trait AuthProvider: Send + Sync + 'static {
 
     /// Adds the credential's headers.
     async fn apply(&self, headers: &mut HeaderMap) -> Result<()>;
+
+    /// Called once per call when the platform answered 401: a provider that can renew its
+    /// credential (a token manager) forces a refresh and returns `true`, and the runtime
+    /// repeats the request once with the new credential. Static credentials return `false`.
+    async fn refresh_after_unauthorized(&self) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 /// No credentials (public endpoints, tests).

@@ -629,3 +629,180 @@ async fn errors_never_carry_the_token() {
         assert!(!text.contains("tok-123"), "{text}");
     }
 }
+
+/// A credential that a 401 renews, as the token manager will.
+struct RenewingToken {
+    current: std::sync::Mutex<&'static str>,
+    refreshes: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl plugboard_core::AuthProvider for RenewingToken {
+    fn credential_key(&self) -> &str {
+        "renewing"
+    }
+
+    async fn apply(&self, headers: &mut http::HeaderMap) -> plugboard_core::Result<()> {
+        let token = *self.current.lock().unwrap();
+        headers.insert("authorization", format!("Bearer {token}").parse().unwrap());
+        Ok(())
+    }
+
+    async fn refresh_after_unauthorized(&self) -> plugboard_core::Result<bool> {
+        self.refreshes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        *self.current.lock().unwrap() = "fresh";
+        Ok(true)
+    }
+}
+
+#[tokio::test]
+async fn a_401_forces_one_refresh_and_one_repeat_even_for_writes() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(header("authorization", "Bearer fresh"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 1})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let auth = Arc::new(RenewingToken {
+        current: std::sync::Mutex::new("expired"),
+        refreshes: Default::default(),
+    });
+    let rt = Runtime::builder(ConnectorId::new("test"))
+        .policy(fast_policy())
+        .origin(Some(server.uri().parse().unwrap()))
+        .auth(auth.clone())
+        .build()
+        .unwrap();
+    let v: Value = rt
+        .json(request(&CREATE, Method::POST, "/things"))
+        .await
+        .unwrap();
+    assert_eq!(v, json!({"id": 1}));
+    assert_eq!(auth.refreshes.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(hits(&server).await, 2);
+
+    // A credential that stays rejected is refreshed once per call, not in a loop.
+    *auth.current.lock().unwrap() = "revoked";
+    let server2 = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server2)
+        .await;
+    let rt = Runtime::builder(ConnectorId::new("test"))
+        .policy(fast_policy())
+        .origin(Some(server2.uri().parse().unwrap()))
+        .auth(Arc::new(RenewingToken {
+            current: std::sync::Mutex::new("revoked"),
+            refreshes: Default::default(),
+        }))
+        .build()
+        .unwrap();
+    let e = rt
+        .execute(request(&GET, Method::GET, "/x"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    assert_eq!(hits(&server2).await, 2);
+}
+
+/// A classifier that reports usage the way Meta does: a percentage in a header.
+struct UsageClassifier;
+
+impl plugboard_core::Classifier for UsageClassifier {
+    fn rate_signals(
+        &self,
+        response: &plugboard_core::http::ResponseView<'_>,
+    ) -> plugboard_core::http::RateSignals {
+        let used: u64 = response
+            .headers
+            .get("x-usage-percent")
+            .and_then(|v| v.to_str().ok()?.parse().ok())
+            .unwrap_or(0);
+        plugboard_core::http::RateSignals {
+            limit: Some(100),
+            remaining: Some(
+                100u64
+                    .saturating_sub(used)
+                    .min(if used >= 95 { 0 } else { 100 }),
+            ),
+            reset_after: Some(Duration::from_secs(1)),
+            retry_after: None,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_classifier_can_pause_a_credential_before_the_platform_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-usage-percent", "96")
+                .set_body_json(json!({})),
+        )
+        .mount(&server)
+        .await;
+    let rt = Runtime::builder(ConnectorId::new("test"))
+        .policy(fast_policy())
+        .origin(Some(server.uri().parse().unwrap()))
+        .classifier(Arc::new(UsageClassifier))
+        .build()
+        .unwrap();
+    rt.execute(request(&GET, Method::GET, "/a")).await.unwrap();
+    let started = Instant::now();
+    rt.execute(request(&GET, Method::GET, "/a")).await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_rate_class_quota_holds_calls_of_that_class_only() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    const SEARCH: OperationDescriptor = OperationDescriptor {
+        rate_class: RateClass("search"),
+        ..op("search.issues", true, None)
+    };
+    let policy = fast_policy().with_class_quota(plugboard_core::runtime::ClassQuota {
+        class: "search",
+        quota: plugboard_core::runtime::Quota::per_minute(2),
+        per_operation: false,
+    });
+    let rt = runtime(
+        &server,
+        policy.with_total_timeout(Duration::from_millis(500)),
+    );
+    for _ in 0..2 {
+        rt.execute(request(&SEARCH, Method::GET, "/search"))
+            .await
+            .unwrap();
+    }
+    let e = rt
+        .execute(request(&SEARCH, Method::GET, "/search"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e.kind(), ErrorKind::RateLimited { retry_after: Some(w) } if w > Duration::from_secs(20))
+    );
+    for _ in 0..5 {
+        rt.execute(request(&GET, Method::GET, "/other"))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        hits(&server).await,
+        7,
+        "the refused search call was never sent"
+    );
+}

@@ -37,6 +37,14 @@ pub trait Classifier: Send + Sync + 'static {
     fn classify(&self, response: &ResponseView<'_>) -> Option<Error> {
         default_classify(response)
     }
+
+    /// What the response says about the credential's rate budget; it paces and pauses the
+    /// credential's next calls. The default reads `Retry-After` and `x-ratelimit-*`; platforms
+    /// that report usage differently (Meta's `X-App-Usage`, Jira's `RateLimit`) translate it
+    /// here, e.g. `remaining: Some(0)` with `reset_after` to pause before an error happens.
+    fn rate_signals(&self, response: &ResponseView<'_>) -> RateSignals {
+        response.rate_signals()
+    }
 }
 
 /// The HTTP-only classifier.

@@ -6,7 +6,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use serde::Serialize;
 use url::Url;
 
-use crate::connector::OperationDescriptor;
+use crate::connector::{OperationDescriptor, RateClass};
 use crate::error::{Error, Result};
 use crate::ids::OperationId;
 
@@ -37,6 +37,8 @@ pub struct ApiRequest {
     pub operation: OperationId,
     /// Whether the request may be repeated safely.
     pub idempotent: bool,
+    /// The platform's rate class (per-class quotas apply to it).
+    pub rate_class: RateClass,
     /// How long a response may be served from cache (GETs only).
     pub cache_ttl: Option<Duration>,
     /// The HTTP method.
@@ -58,6 +60,7 @@ impl ApiRequest {
         Ok(Self {
             operation: op.id,
             idempotent: op.idempotent,
+            rate_class: op.rate_class,
             cache_ttl: op.cache_ttl,
             method,
             url,

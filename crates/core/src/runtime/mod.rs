@@ -17,7 +17,7 @@ mod transport;
 
 pub use breaker::{BreakerPolicy, BreakerState};
 pub use paginate::{Page, PageSpec, Pagination};
-pub use policy::{Policy, PolicyOverrides, Quota};
+pub use policy::{ClassQuota, Policy, PolicyOverrides, Quota};
 pub use retry::BudgetPolicy;
 
 use std::sync::Arc;
@@ -115,7 +115,11 @@ impl RuntimeBuilder {
             inner: Arc::new(Inner {
                 connector: self.connector,
                 breakers: breaker::CircuitBreakers::new(self.policy.breaker),
-                gate: rate_limit::RateGate::new(self.policy.quota, self.policy.pace_below),
+                gate: rate_limit::RateGate::new(
+                    self.policy.quota,
+                    &self.policy.class_quotas,
+                    self.policy.pace_below,
+                ),
                 bulkhead: Semaphore::new(self.policy.max_concurrency),
                 budget: retry::RetryBudget::new(self.policy.retry_budget),
                 cache: cache::ResponseCache::new(self.policy.cache_capacity_bytes),

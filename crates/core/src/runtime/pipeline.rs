@@ -105,11 +105,21 @@ impl Runtime {
         inner.budget.record_request();
         let mut backoff: Option<Backoff> = None;
         let mut retries = 0;
+        let mut refreshed = false;
         loop {
             let error = match self.attempt(request, deadline).await {
                 Ok(response) => return Ok(response),
                 Err(error) => error,
             };
+            // A 401 is answered before anything is processed: renew the credential once and
+            // repeat, whatever the operation's idempotency.
+            if error.kind() == ErrorKind::Unauthorized
+                && !refreshed
+                && inner.auth.refresh_after_unauthorized().await?
+            {
+                refreshed = true;
+                continue;
+            }
             // An open breaker fails fast: the caller sees CircuitOpen (transient, with the
             // time until probes are admitted) instead of a call that waits it out.
             if !error.is_transient() || error.kind() == ErrorKind::CircuitOpen {
@@ -150,7 +160,10 @@ impl Runtime {
             url.port_or_known_default().unwrap_or(0),
         )?;
         let key = &inner.credential;
-        inner.gate.admit(key, deadline).await?;
+        inner
+            .gate
+            .admit(key, request.operation, request.rate_class, deadline)
+            .await?;
         let _slot = match inner.bulkhead.try_acquire() {
             Ok(slot) => slot,
             Err(_) => tokio::time::timeout_at(deadline, inner.bulkhead.acquire())
@@ -206,7 +219,9 @@ impl Runtime {
                 body: &raw.body,
                 now: SystemTime::now(),
             };
-            inner.gate.observe(key, &view.rate_signals());
+            inner
+                .gate
+                .observe(key, &inner.classifier.rate_signals(&view));
             match inner.classifier.classify(&view) {
                 None => Ok(ApiResponse {
                     status: raw.status,

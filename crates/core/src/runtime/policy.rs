@@ -35,6 +35,19 @@ impl Quota {
     }
 }
 
+/// A quota for one rate class, on top of the connector-wide one: GitHub's `search` class,
+/// Slack's per-method tiers, TikTok's per-endpoint limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClassQuota {
+    /// The rate class (an operation descriptor's `rate_class`).
+    pub class: &'static str,
+    /// The quota.
+    pub quota: Quota,
+    /// Whether each operation in the class has its own budget (Slack: per method) rather
+    /// than the class sharing one (GitHub: all search endpoints).
+    pub per_operation: bool,
+}
+
 /// How the runtime treats one connector's calls.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -54,6 +67,8 @@ pub struct Policy {
     pub retry_budget: BudgetPolicy,
     /// The client-side token bucket per credential (`None`: unlimited, headers still pace).
     pub quota: Option<Quota>,
+    /// Extra buckets per rate class (checked after the connector-wide one).
+    pub class_quotas: Vec<ClassQuota>,
     /// Most calls in flight at once (the bulkhead).
     pub max_concurrency: usize,
     /// The circuit breaker per host.
@@ -76,6 +91,7 @@ impl Default for Policy {
             backoff_max: Duration::from_secs(10),
             retry_budget: BudgetPolicy::default(),
             quota: None,
+            class_quotas: Vec::new(),
             max_concurrency: 64,
             breaker: BreakerPolicy::default(),
             pace_below: 0.1,
@@ -95,6 +111,12 @@ impl Policy {
     /// Sets the quota.
     pub fn with_quota(mut self, quota: Quota) -> Self {
         self.quota = Some(quota);
+        self
+    }
+
+    /// Adds a per-class quota.
+    pub fn with_class_quota(mut self, quota: ClassQuota) -> Self {
+        self.class_quotas.push(quota);
         self
     }
 

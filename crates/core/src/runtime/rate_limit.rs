@@ -12,9 +12,11 @@ use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, RateLimiter};
 use tokio::time::Instant;
 
-use super::policy::Quota;
+use super::policy::{ClassQuota, Quota};
+use crate::connector::RateClass;
 use crate::error::{Error, Result};
 use crate::http::RateSignals;
+use crate::ids::OperationId;
 
 #[derive(Default)]
 struct GateState {
@@ -23,8 +25,16 @@ struct GateState {
     next_slot: Option<Instant>,
 }
 
+/// A class's own bucket (Slack method tiers, GitHub search).
+struct ClassBucket {
+    class: &'static str,
+    per_operation: bool,
+    limiter: DefaultKeyedRateLimiter<String>,
+}
+
 pub(crate) struct RateGate {
     bucket: Option<DefaultKeyedRateLimiter<String>>,
+    class_buckets: Vec<ClassBucket>,
     clock: DefaultClock,
     pace_below: f64,
     /// Whether any credential has gate state: until a rate-limit signal arrives, admitting a
@@ -33,15 +43,28 @@ pub(crate) struct RateGate {
     states: Mutex<HashMap<String, GateState>>,
 }
 
+/// A keyed token bucket for `quota`, with bursts up to the whole quota.
+fn limiter(quota: Quota) -> Option<DefaultKeyedRateLimiter<String>> {
+    let n = NonZeroU32::new(quota.requests)?;
+    let period = quota.per / quota.requests;
+    governor::Quota::with_period(period).map(|q| RateLimiter::keyed(q.allow_burst(n)))
+}
+
 impl RateGate {
-    pub(crate) fn new(quota: Option<Quota>, pace_below: f64) -> Self {
-        let bucket = quota.and_then(|q| {
-            let n = NonZeroU32::new(q.requests)?;
-            let period = q.per / q.requests;
-            governor::Quota::with_period(period).map(|gq| RateLimiter::keyed(gq.allow_burst(n)))
-        });
+    pub(crate) fn new(quota: Option<Quota>, class_quotas: &[ClassQuota], pace_below: f64) -> Self {
+        let class_buckets = class_quotas
+            .iter()
+            .filter_map(|c| {
+                Some(ClassBucket {
+                    class: c.class,
+                    per_operation: c.per_operation,
+                    limiter: limiter(c.quota)?,
+                })
+            })
+            .collect();
         Self {
-            bucket,
+            bucket: quota.and_then(limiter),
+            class_buckets,
             clock: DefaultClock::default(),
             pace_below,
             active: AtomicBool::new(false),
@@ -49,12 +72,17 @@ impl RateGate {
         }
     }
 
-    /// Waits for the pause gate and the token bucket, or fails with `RateLimited` at once when
-    /// the wait would pass `deadline`.
+    /// Waits for the pause gate, the credential's bucket and its rate class's bucket, or fails
+    /// with `RateLimited` at once when a wait would pass `deadline`.
     #[allow(clippy::ptr_arg)] // governor's keyed limiter looks keys up by `&String`
-    pub(crate) async fn admit(&self, key: &String, deadline: Instant) -> Result<()> {
-        let wait = self.reserve_gate(key);
-        if let Some(wait) = wait {
+    pub(crate) async fn admit(
+        &self,
+        key: &String,
+        operation: OperationId,
+        class: RateClass,
+        deadline: Instant,
+    ) -> Result<()> {
+        if let Some(wait) = self.reserve_gate(key) {
             wait_or_fail(
                 wait,
                 deadline,
@@ -63,17 +91,43 @@ impl RateGate {
             .await?;
         }
         if let Some(bucket) = &self.bucket {
-            loop {
-                match bucket.check_key(key) {
-                    Ok(()) => break,
-                    Err(not_until) => {
-                        let wait = not_until.wait_time_from(self.clock.now());
-                        wait_or_fail(wait, deadline, "client-side quota spent").await?;
-                    }
+            self.take(bucket, key, deadline, "client-side quota spent")
+                .await?;
+        }
+        if let Some(b) = self.class_buckets.iter().find(|b| b.class == class.0) {
+            let class_key = if b.per_operation {
+                format!("{key}|{operation}")
+            } else {
+                key.clone()
+            };
+            self.take(
+                &b.limiter,
+                &class_key,
+                deadline,
+                "client-side quota of the rate class spent",
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::ptr_arg)] // governor's keyed limiter looks keys up by `&String`
+    async fn take(
+        &self,
+        limiter: &DefaultKeyedRateLimiter<String>,
+        key: &String,
+        deadline: Instant,
+        why: &str,
+    ) -> Result<()> {
+        loop {
+            match limiter.check_key(key) {
+                Ok(()) => return Ok(()),
+                Err(not_until) => {
+                    let wait = not_until.wait_time_from(self.clock.now());
+                    wait_or_fail(wait, deadline, why).await?;
                 }
             }
         }
-        Ok(())
     }
 
     /// Reserves the caller's slot at the gate and returns how long to wait for it.
@@ -162,9 +216,12 @@ async fn wait_or_fail(wait: Duration, deadline: Instant, why: &str) -> Result<()
 mod tests {
     use super::*;
 
+    const OP: OperationId = OperationId::new("things.get");
+    const CLASS: RateClass = RateClass("core");
+
     #[tokio::test]
     async fn spent_budget_pauses_until_reset_and_deadline_fails_fast() {
-        let gate = RateGate::new(None, 0.1);
+        let gate = RateGate::new(None, &[], 0.1);
         gate.observe(
             "k",
             &RateSignals {
@@ -175,7 +232,12 @@ mod tests {
             },
         );
         let e = gate
-            .admit(&"k".to_string(), Instant::now() + Duration::from_secs(1))
+            .admit(
+                &"k".to_string(),
+                OP,
+                CLASS,
+                Instant::now() + Duration::from_secs(1),
+            )
             .await
             .unwrap_err();
         assert!(
@@ -184,6 +246,8 @@ mod tests {
         assert!(
             gate.admit(
                 &"other".to_string(),
+                OP,
+                CLASS,
                 Instant::now() + Duration::from_secs(1)
             )
             .await
@@ -193,7 +257,7 @@ mod tests {
 
     #[tokio::test]
     async fn low_remaining_spaces_calls_out() {
-        let gate = RateGate::new(None, 0.5);
+        let gate = RateGate::new(None, &[], 0.5);
         gate.observe(
             "k",
             &RateSignals {
@@ -205,9 +269,14 @@ mod tests {
         );
         let started = std::time::Instant::now();
         for _ in 0..3 {
-            gate.admit(&"k".to_string(), Instant::now() + Duration::from_secs(5))
-                .await
-                .unwrap();
+            gate.admit(
+                &"k".to_string(),
+                OP,
+                CLASS,
+                Instant::now() + Duration::from_secs(5),
+            )
+            .await
+            .unwrap();
         }
         // slots at 0, 50 ms, 100 ms
         assert!(
@@ -224,12 +293,15 @@ mod tests {
                 requests: 2,
                 per: Duration::from_millis(200),
             }),
+            &[],
             0.1,
         );
         let deadline = Instant::now() + Duration::from_secs(5);
         let started = std::time::Instant::now();
         for _ in 0..4 {
-            gate.admit(&"k".to_string(), deadline).await.unwrap();
+            gate.admit(&"k".to_string(), OP, CLASS, deadline)
+                .await
+                .unwrap();
         }
         assert!(
             started.elapsed() >= Duration::from_millis(180),
@@ -237,8 +309,65 @@ mod tests {
             started.elapsed()
         );
         let tight = Instant::now() + Duration::from_millis(1);
-        gate.admit(&"k2".to_string(), tight).await.unwrap();
-        gate.admit(&"k2".to_string(), tight).await.unwrap();
-        assert!(gate.admit(&"k2".to_string(), tight).await.is_err());
+        gate.admit(&"k2".to_string(), OP, CLASS, tight)
+            .await
+            .unwrap();
+        gate.admit(&"k2".to_string(), OP, CLASS, tight)
+            .await
+            .unwrap();
+        assert!(
+            gate.admit(&"k2".to_string(), OP, CLASS, tight)
+                .await
+                .is_err()
+        );
+    }
+}
+
+#[cfg(test)]
+mod class_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn class_buckets_are_per_operation_or_shared() {
+        let per_method = ClassQuota {
+            class: "tier1",
+            quota: Quota {
+                requests: 1,
+                per: Duration::from_secs(60),
+            },
+            per_operation: true,
+        };
+        let shared = ClassQuota {
+            class: "search",
+            quota: Quota {
+                requests: 1,
+                per: Duration::from_secs(60),
+            },
+            per_operation: false,
+        };
+        let gate = RateGate::new(None, &[per_method, shared], 0.1);
+        let key = "cred".to_string();
+        let soon = Instant::now() + Duration::from_millis(50);
+        let (a, b) = (OperationId::new("chat.a"), OperationId::new("chat.b"));
+        gate.admit(&key, a, RateClass("tier1"), soon).await.unwrap();
+        gate.admit(&key, b, RateClass("tier1"), soon).await.unwrap();
+        assert!(
+            gate.admit(&key, a, RateClass("tier1"), soon).await.is_err(),
+            "a's budget is spent"
+        );
+        gate.admit(&key, a, RateClass("search"), soon)
+            .await
+            .unwrap();
+        let e = gate
+            .admit(&key, b, RateClass("search"), soon)
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            e.kind(),
+            crate::ErrorKind::RateLimited {
+                retry_after: Some(_)
+            }
+        ));
+        gate.admit(&key, a, RateClass("core"), soon).await.unwrap();
     }
 }
