@@ -51,6 +51,7 @@ pub static DESCRIPTOR: ConnectorDescriptor = ConnectorDescriptor {
     operations: OPERATIONS,
     webhook_verifier: Some(&GITHUB_WEBHOOKS),
     example_config: EXAMPLE_CONFIG,
+    config_keys: &[],
     build,
 };
 

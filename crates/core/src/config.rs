@@ -15,6 +15,31 @@ use crate::runtime::PolicyOverrides;
 /// The text secrets are replaced with wherever configuration is shown.
 pub const REDACTED: &str = "[REDACTED]";
 
+/// A connector-specific configuration key beyond the common ones (`base_url`, `token`,
+/// `webhook_secret`, `policy`): Jira's `email`, an OAuth `client_secret`, Google Ads'
+/// `developer_token`... Declared in the connector's descriptor, read from its
+/// `[connectors.<id>]` table and from `PLUGBOARD_<ID>_<NAME>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConfigKey {
+    /// The key, lowercase snake_case (`client_secret`).
+    pub name: &'static str,
+    /// Whether the value is a secret (kept as `SecretString`, always redacted).
+    pub secret: bool,
+    /// What it is for, one line.
+    pub doc: &'static str,
+}
+
+impl ConfigKey {
+    /// The environment variable that sets the key for `id`.
+    pub fn env_var(&self, id: ConnectorId) -> String {
+        format!(
+            "PLUGBOARD_{}_{}",
+            id.env_prefix(),
+            self.name.to_ascii_uppercase()
+        )
+    }
+}
+
 /// One connection's configuration for a connector.
 #[derive(Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +70,14 @@ pub struct ConnectorConfig {
     /// Connector-specific non-secret settings (e.g. an API version).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub settings: BTreeMap<String, String>,
+    /// Connector-specific secrets (declared [`ConfigKey`]s with `secret: true`).
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        serialize_with = "redact_map",
+        deserialize_with = "secret_map"
+    )]
+    pub secrets: BTreeMap<String, SecretString>,
 }
 
 impl fmt::Debug for ConnectorConfig {
@@ -58,6 +91,14 @@ impl fmt::Debug for ConnectorConfig {
             )
             .field("policy", &self.policy)
             .field("settings", &self.settings)
+            .field(
+                "secrets",
+                &self
+                    .secrets
+                    .keys()
+                    .map(|k| (k, REDACTED))
+                    .collect::<BTreeMap<_, _>>(),
+            )
             .finish()
     }
 }
@@ -115,6 +156,77 @@ impl ConnectorConfig {
         Ok(())
     }
 
+    /// Moves the connector's declared keys out of its `[connectors.<id>]` table into
+    /// `(settings, secrets)`, so the rest can be deserialised strictly. Values must be strings,
+    /// numbers or booleans; errors name the key and never quote a secret.
+    #[allow(clippy::type_complexity)]
+    pub fn take_declared(
+        table: &mut toml::Table,
+        id: ConnectorId,
+        keys: &[ConfigKey],
+    ) -> Result<(BTreeMap<String, String>, BTreeMap<String, SecretString>)> {
+        let mut settings = BTreeMap::new();
+        let mut secrets = BTreeMap::new();
+        for key in keys {
+            let Some(value) = table.remove(key.name) else {
+                continue;
+            };
+            let text = match value {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(n) => n.to_string(),
+                toml::Value::Float(f) => f.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                _ => {
+                    return Err(Error::config(format!(
+                        "connectors.{id}.{}: expected a string",
+                        key.name
+                    )));
+                }
+            };
+            if key.secret {
+                secrets.insert(key.name.to_string(), SecretString::from(text));
+            } else {
+                settings.insert(key.name.to_string(), text);
+            }
+        }
+        Ok((settings, secrets))
+    }
+
+    /// Applies `PLUGBOARD_<ID>_<NAME>` for each declared key, read through `env`.
+    pub fn apply_env_keys(
+        &mut self,
+        id: ConnectorId,
+        keys: &[ConfigKey],
+        env: impl Fn(&str) -> Option<String>,
+    ) {
+        for key in keys {
+            let Some(value) = env(&key.env_var(id)).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            if key.secret {
+                self.secrets
+                    .insert(key.name.to_string(), SecretString::from(value));
+            } else {
+                self.settings.insert(key.name.to_string(), value);
+            }
+        }
+    }
+
+    /// A declared secret's value.
+    pub fn secret(&self, name: &str) -> Option<&SecretString> {
+        self.secrets.get(name)
+    }
+
+    /// A declared setting, or a config error naming the key and the variable to set.
+    pub fn require_setting(&self, id: ConnectorId, key: &ConfigKey) -> Result<&str> {
+        self.setting(key.name).ok_or_else(|| missing(id, key))
+    }
+
+    /// A declared secret, or a config error naming the key and the variable to set.
+    pub fn require_secret(&self, id: ConnectorId, key: &ConfigKey) -> Result<&SecretString> {
+        self.secret(key.name).ok_or_else(|| missing(id, key))
+    }
+
     /// Applies the process environment.
     pub fn apply_process_env(&mut self, id: ConnectorId) -> Result<()> {
         self.apply_env(id, |k| std::env::var(k).ok())
@@ -141,6 +253,34 @@ impl ConnectorConfig {
             ))
         })
     }
+}
+
+fn missing(id: ConnectorId, key: &ConfigKey) -> Error {
+    Error::config(format!(
+        "no {} for {id}: set {} or connectors.{id}.{}",
+        key.name,
+        key.env_var(id),
+        key.name
+    ))
+}
+
+fn redact_map<S: Serializer>(
+    v: &BTreeMap<String, SecretString>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    v.keys()
+        .map(|k| (k.as_str(), REDACTED))
+        .collect::<BTreeMap<_, _>>()
+        .serialize(s)
+}
+
+fn secret_map<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BTreeMap<String, SecretString>, D::Error> {
+    Ok(BTreeMap::<String, String>::deserialize(d)?
+        .into_iter()
+        .map(|(k, v)| (k, SecretString::from(v)))
+        .collect())
 }
 
 fn redact_opt<S: Serializer>(
@@ -178,6 +318,7 @@ pub fn leaks_secret(config: &ConnectorConfig, text: &str) -> bool {
         .token
         .iter()
         .chain(config.webhook_secrets.iter())
+        .chain(config.secrets.values())
         .any(|s| !s.expose_secret().is_empty() && text.contains(s.expose_secret()))
 }
 
@@ -220,5 +361,62 @@ mod tests {
         let text = toml::to_string(&c).unwrap();
         assert!(!leaks_secret(&c, &text), "{text}");
         assert!(text.contains(REDACTED));
+    }
+}
+
+#[cfg(test)]
+mod declared_key_tests {
+    use super::*;
+
+    const ID: ConnectorId = ConnectorId::new("jira");
+    const EMAIL: ConfigKey = ConfigKey {
+        name: "email",
+        secret: false,
+        doc: "account email",
+    };
+    const CLIENT_SECRET: ConfigKey = ConfigKey {
+        name: "client_secret",
+        secret: true,
+        doc: "OAuth client secret",
+    };
+    const KEYS: &[ConfigKey] = &[EMAIL, CLIENT_SECRET];
+
+    #[test]
+    fn declared_keys_come_from_the_table_and_the_environment() {
+        let mut table: toml::Table =
+            "email = \"a@example.com\"\nclient_secret = \"s3cr3t-value\"\ntoken = \"tok-abcdef\""
+                .parse()
+                .unwrap();
+        let (settings, secrets) = ConnectorConfig::take_declared(&mut table, ID, KEYS).unwrap();
+        assert_eq!(table.len(), 1, "only the common key is left");
+        let mut c: ConnectorConfig = table.try_into().unwrap();
+        c.settings.extend(settings);
+        c.secrets.extend(secrets);
+        assert_eq!(c.require_setting(ID, &EMAIL).unwrap(), "a@example.com");
+        assert_eq!(
+            c.require_secret(ID, &CLIENT_SECRET)
+                .unwrap()
+                .expose_secret(),
+            "s3cr3t-value"
+        );
+        for text in [format!("{c:?}"), toml::to_string(&c).unwrap()] {
+            assert!(!leaks_secret(&c, &text), "{text}");
+        }
+
+        c.apply_env_keys(ID, KEYS, |k| {
+            (k == "PLUGBOARD_JIRA_EMAIL").then(|| "b@example.com".into())
+        });
+        assert_eq!(c.setting("email"), Some("b@example.com"));
+
+        let e = ConnectorConfig::default()
+            .require_secret(ID, &CLIENT_SECRET)
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("PLUGBOARD_JIRA_CLIENT_SECRET"),
+            "{e}"
+        );
+        let mut bad: toml::Table = "email = [1]".parse().unwrap();
+        let e = ConnectorConfig::take_declared(&mut bad, ID, KEYS).unwrap_err();
+        assert!(e.to_string().contains("connectors.jira.email"), "{e}");
     }
 }

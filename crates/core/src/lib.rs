@@ -23,7 +23,7 @@ pub mod webhook;
 
 pub use auth::{AuthProvider, Credentials, NoAuth, StaticToken, TokenRefresher, TokenSet};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use config::ConnectorConfig;
+pub use config::{ConfigKey, ConnectorConfig};
 pub use connector::{
     AuthKind, CallContext, Capabilities, Connector, ConnectorInfo, OperationDescriptor, RateClass,
     WebhookInfo,

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
-use crate::config::ConnectorConfig;
+use crate::config::{ConfigKey, ConnectorConfig};
 use crate::connector::{Connector, ConnectorInfo, OperationDescriptor};
 use crate::error::{Error, Result};
 use crate::ids::ConnectorId;
@@ -21,6 +21,8 @@ pub struct ConnectorDescriptor {
     pub webhook_verifier: Option<&'static dyn WebhookVerifier>,
     /// An example configuration in TOML (the `[connectors.<id>]` table's body).
     pub example_config: &'static str,
+    /// Connector-specific configuration keys beyond the common ones.
+    pub config_keys: &'static [ConfigKey],
     /// Builds the connector for one connection.
     pub build: fn(ConnectorConfig) -> Result<Arc<dyn Connector>>,
 }
@@ -177,6 +179,7 @@ mod tests {
         operations: &[],
         webhook_verifier: None,
         example_config: "",
+        config_keys: &[],
         build: no_build,
     };
     static A2: ConnectorDescriptor = ConnectorDescriptor {
@@ -184,6 +187,7 @@ mod tests {
         operations: &[],
         webhook_verifier: None,
         example_config: "",
+        config_keys: &[],
         build: no_build,
     };
     static BAD: ConnectorDescriptor = ConnectorDescriptor {
@@ -191,6 +195,7 @@ mod tests {
         operations: &[],
         webhook_verifier: None,
         example_config: "",
+        config_keys: &[],
         build: no_build,
     };
 

@@ -20,7 +20,7 @@ pub const DEFAULT_CONFIG_FILE: &str = "plugboard.toml";
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Keys of a connector table whose values are secrets: never echoed in errors.
-const SECRET_KEYS: &[&str] = &["token", "webhook_secret", "webhook_secrets"];
+const SECRET_KEYS: &[&str] = &["token", "webhook_secret", "webhook_secrets", "secrets"];
 
 /// The `[server]` table.
 #[derive(Debug, Clone, Deserialize)]
@@ -153,12 +153,23 @@ impl HostConfig {
             let prefix = format!("connectors.{id}");
             let mut config = match tables.remove(id.as_str()) {
                 None => ConnectorConfig::default(),
-                Some(toml::Value::Table(t)) => typed::<ConnectorConfig>(&prefix, t, SECRET_KEYS)?,
+                Some(toml::Value::Table(mut t)) => {
+                    // The connector's own keys (Jira `email`, OAuth `client_secret`...) first;
+                    // the rest must be common keys.
+                    let (settings, secrets) =
+                        ConnectorConfig::take_declared(&mut t, id, descriptor.config_keys)
+                            .map_err(|e| e.message().to_string())?;
+                    let mut config = typed::<ConnectorConfig>(&prefix, t, SECRET_KEYS)?;
+                    config.settings.extend(settings);
+                    config.secrets.extend(secrets);
+                    config
+                }
                 Some(_) => return Err(format!("{prefix}: expected a table ([{prefix}])")),
             };
             config
                 .apply_env(id, &env)
                 .map_err(|e| e.message().to_string())?;
+            config.apply_env_keys(id, descriptor.config_keys, &env);
             connectors.insert(id.as_str(), config);
         }
         Ok(Self {
@@ -239,6 +250,78 @@ mod tests {
 
     fn no_env(_: &str) -> Option<String> {
         None
+    }
+
+    /// A connector that declares its own keys, as Jira (`email`) or an OAuth app will.
+    fn registry_with_declared_keys() -> Registry {
+        use plugboard_core::{Capabilities, ConfigKey, ConnectorId, ConnectorInfo};
+        static INFO: ConnectorInfo = ConnectorInfo {
+            id: ConnectorId::new("keyed"),
+            name: "Keyed",
+            docs_url: "https://example.com",
+            default_base_url: "https://api.example.com",
+            capabilities: Capabilities {
+                webhooks: None,
+                auth: &[],
+                health_operation: None,
+            },
+        };
+        fn build(
+            _: ConnectorConfig,
+        ) -> plugboard_core::Result<std::sync::Arc<dyn plugboard_core::Connector>> {
+            Err(plugboard_core::Error::config("not built in this test"))
+        }
+        static DESCRIPTOR: ConnectorDescriptor = ConnectorDescriptor {
+            info: &INFO,
+            operations: &[],
+            webhook_verifier: None,
+            example_config: "",
+            config_keys: &[
+                ConfigKey {
+                    name: "email",
+                    secret: false,
+                    doc: "account email",
+                },
+                ConfigKey {
+                    name: "client_secret",
+                    secret: true,
+                    doc: "OAuth client secret",
+                },
+            ],
+            build,
+        };
+        Registry::from_descriptors([&DESCRIPTOR]).unwrap()
+    }
+
+    #[test]
+    fn declared_keys_come_from_the_table_and_the_environment() {
+        let registry = registry_with_declared_keys();
+        let text =
+            "[connectors.keyed]\nemail = \"a@example.com\"\nclient_secret = \"cs-0123456789\"\n";
+        let c = HostConfig::parse(text, &registry, no_env).unwrap();
+        let keyed = &c.connectors["keyed"];
+        assert_eq!(keyed.setting("email"), Some("a@example.com"));
+        assert_eq!(
+            keyed.secret("client_secret").unwrap().expose_secret(),
+            "cs-0123456789"
+        );
+        assert!(!leaks_secret(keyed, &format!("{c:?}")));
+
+        let c = HostConfig::parse("", &registry, |k| {
+            (k == "PLUGBOARD_KEYED_CLIENT_SECRET").then(|| "from-env-0123".to_string())
+        })
+        .unwrap();
+        assert_eq!(
+            c.connectors["keyed"]
+                .secret("client_secret")
+                .unwrap()
+                .expose_secret(),
+            "from-env-0123"
+        );
+
+        let e = HostConfig::parse("[connectors.keyed]\nemial = \"x\"\n", &registry, no_env)
+            .unwrap_err();
+        assert!(e.contains("connectors.keyed.emial"), "{e}");
     }
 
     #[test]

@@ -276,6 +276,7 @@ const CORRECT: ConnectorDescriptor = ConnectorDescriptor {
     operations: &OPERATIONS,
     webhook_verifier: Some(&STANDARD_WEBHOOKS),
     example_config: EXAMPLE_CONFIG,
+    config_keys: &[],
     build,
 };
 

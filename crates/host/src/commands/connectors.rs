@@ -43,6 +43,12 @@ fn connector_json(d: &ConnectorDescriptor) -> Value {
         })),
         "auth": caps.auth.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
         "health_operation": caps.health_operation.map(|o| o.as_str()),
+        "config_keys": d.config_keys.iter().map(|k| json!({
+            "name": k.name,
+            "secret": k.secret,
+            "env": k.env_var(info.id),
+            "doc": k.doc,
+        })).collect::<Vec<_>>(),
     })
 }
 
