@@ -131,6 +131,40 @@ pub struct Credentials {
     pub refresh_token: Option<SecretString>,
     /// When the current access token expires.
     pub expires_at: Option<SystemTime>,
+    /// Non-secret per-connection parameters a refresher needs (`installation_id`, `cloud_id`,
+    /// `scopes`...).
+    pub params: std::collections::BTreeMap<String, String>,
+}
+
+impl Credentials {
+    /// Credentials for `connection` with nothing set yet.
+    pub fn new(connection: impl Into<String>) -> Self {
+        Self {
+            connection: connection.into(),
+            access_token: None,
+            refresh_token: None,
+            expires_at: None,
+            params: Default::default(),
+        }
+    }
+
+    /// With an access token.
+    pub fn with_access_token(mut self, token: SecretString) -> Self {
+        self.access_token = Some(token);
+        self
+    }
+
+    /// With a refresh token.
+    pub fn with_refresh_token(mut self, token: SecretString) -> Self {
+        self.refresh_token = Some(token);
+        self
+    }
+
+    /// With a parameter.
+    pub fn with_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.params.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl fmt::Debug for Credentials {
@@ -146,6 +180,7 @@ impl fmt::Debug for Credentials {
                 &self.refresh_token.as_ref().map(|_| crate::config::REDACTED),
             )
             .field("expires_at", &self.expires_at)
+            .field("params", &self.params)
             .finish()
     }
 }

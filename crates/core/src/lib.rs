@@ -35,7 +35,8 @@ pub use registry::{ConnectorDescriptor, Registry};
 pub use runtime::{Page, PageSpec, Pagination, Policy, Runtime, RuntimeBuilder};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use webhook::{
-    Handshake, VerifiedWebhook, WebhookError, WebhookRequest, WebhookSecrets, WebhookVerifier,
+    Handshake, VerifiedWebhook, WebhookError, WebhookEvent, WebhookRequest, WebhookSecrets,
+    WebhookVerifier,
 };
 
 /// Re-exports used by the macros of this crate; not a public API.

@@ -232,12 +232,12 @@ impl Runtime {
                 Some(error) => Err(error),
             }
         });
-        if let Err(error) = &result {
-            if let ErrorKind::RateLimited { retry_after } = error.kind() {
-                inner
-                    .gate
-                    .pause(key, retry_after.unwrap_or(inner.policy.backoff_min));
-            }
+        if let Err(error) = &result
+            && let ErrorKind::RateLimited { retry_after } = error.kind()
+        {
+            inner
+                .gate
+                .pause(key, retry_after.unwrap_or(inner.policy.backoff_min));
         }
         permit.record(Verdict::of(&result));
         result

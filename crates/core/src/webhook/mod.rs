@@ -199,6 +199,18 @@ pub fn check_timestamp(
     Ok(())
 }
 
+/// A connector's typed webhook events: what an in-process handler receives
+/// (`Ingress::builder().on::<GithubEvent>(handler)`). Implementations keep an `Unknown` arm so
+/// a new event type never fails to parse.
+pub trait WebhookEvent: Sized + Send + 'static {
+    /// The connector whose deliveries parse into this type.
+    const CONNECTOR: &'static str;
+
+    /// Parses one verified event from its type (as the connector's verifier reports it) and
+    /// raw body.
+    fn parse(event_type: &str, body: &[u8]) -> Result<Self, serde_json::Error>;
+}
+
 /// Verifies a platform's webhook deliveries. Implementations are stateless: secrets and the
 /// clock come with each call, so one verifier serves every connection and can be tested at a
 /// known instant.
@@ -223,6 +235,13 @@ pub trait WebhookVerifier: Send + Sync + 'static {
         secrets: &WebhookSecrets,
         now: SystemTime,
     ) -> Result<VerifiedWebhook, WebhookError>;
+
+    /// Splits one verified delivery into the events it carries, each with its own event id
+    /// (built with [`VerifiedWebhook::part`]). Most platforms send one event per delivery,
+    /// which is the default; Meta batches `entry[]`.
+    fn split(&self, delivery: VerifiedWebhook) -> Vec<VerifiedWebhook> {
+        vec![delivery]
+    }
 }
 
 #[cfg(test)]

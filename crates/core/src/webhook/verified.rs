@@ -66,6 +66,24 @@ impl VerifiedWebhook {
     pub fn attributes(&self) -> &BTreeMap<String, String> {
         &self.attributes
     }
+
+    /// One event carried inside this verified delivery (Meta batches several in `entry[]`):
+    /// it inherits the proof, the receive time and the attributes; `body` is the event's own
+    /// JSON, cut from the verified body.
+    pub fn part(
+        &self,
+        event_id: impl Into<String>,
+        event_type: impl Into<String>,
+        body: Bytes,
+    ) -> Self {
+        Self {
+            event_id: event_id.into(),
+            event_type: event_type.into(),
+            body,
+            received_at: self.received_at,
+            attributes: self.attributes.clone(),
+        }
+    }
 }
 
 /// An event id derived from the body when the platform sends none: `sha256:<hex>`.
