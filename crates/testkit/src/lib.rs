@@ -6,12 +6,14 @@ pub mod clock;
 pub mod conformance;
 pub mod fixture;
 pub mod mock;
+pub mod redis;
 pub mod webhooks;
 
 pub use clock::{FixedClock, unix};
 pub use conformance::{ConformanceSpec, MockedCall, PaginatedCall, WebhookCase};
 pub use fixture::load_fixture;
 pub use mock::{MockPlatform, UnexpectedRequest};
+pub use redis::RedisServer;
 pub use webhooks::{SignedDelivery, tamper};
 
 /// wiremock, re-exported so connector tests can mount mocks on [`MockPlatform::server`]
