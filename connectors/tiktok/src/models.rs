@@ -1,0 +1,17 @@
+//! Tiktok's resources as typed models. Each keeps every field Tiktok sent (`extra`), so
+//! the dynamic table returns the platform's JSON unchanged.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The answer of `health.get`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Health {
+    /// The reported status, when Tiktok sends one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Every other field Tiktok sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
