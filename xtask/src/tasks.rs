@@ -9,8 +9,9 @@ use crate::workspace::{Result, Workspace, XtaskError};
 /// Set to `1` to make `cargo xtask test` provide a `redis-server` (the Redis store tests need
 /// one on loopback).
 pub const NEEDS_REDIS_ENV: &str = "PLUGBOARD_NEEDS_REDIS";
-/// Whether the suite itself needs Redis; turned on when the Redis store backend lands.
-pub const SUITE_NEEDS_REDIS: bool = false;
+/// Whether the suite itself needs Redis: the store, credentials and `serve` tests run against a
+/// real `redis-server` on loopback.
+pub const SUITE_NEEDS_REDIS: bool = true;
 
 /// `cargo xtask test [args]`: the whole suite — every unit, integration, bin, example and
 /// bench target in test mode (`cargo test --workspace --all-targets`), then the doctests

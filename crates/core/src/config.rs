@@ -78,6 +78,25 @@ pub struct ConnectorConfig {
         deserialize_with = "secret_map"
     )]
     pub secrets: BTreeMap<String, SecretString>,
+    /// A credential provider supplied by the host (a token manager for a stored connection);
+    /// when set it replaces the static `token`. Never read from files.
+    #[serde(skip)]
+    pub auth: Option<std::sync::Arc<dyn crate::auth::AuthProvider>>,
+}
+
+impl ConnectorConfig {
+    /// The provider requests authenticate with: the host-supplied [`auth`](Self::auth) when
+    /// set, else `from_token(token)` when a static token is configured, else none.
+    pub fn auth_provider(
+        &self,
+        from_token: impl FnOnce(&SecretString) -> Result<std::sync::Arc<dyn crate::auth::AuthProvider>>,
+    ) -> Result<std::sync::Arc<dyn crate::auth::AuthProvider>> {
+        match (&self.auth, &self.token) {
+            (Some(auth), _) => Ok(auth.clone()),
+            (None, Some(token)) => from_token(token),
+            (None, None) => Ok(std::sync::Arc::new(crate::auth::NoAuth)),
+        }
+    }
 }
 
 impl fmt::Debug for ConnectorConfig {
@@ -91,6 +110,7 @@ impl fmt::Debug for ConnectorConfig {
             )
             .field("policy", &self.policy)
             .field("settings", &self.settings)
+            .field("auth", &self.auth.as_ref().map(|a| a.credential_key()))
             .field(
                 "secrets",
                 &self

@@ -158,6 +158,17 @@ pub trait Connector: Send + Sync + 'static {
     fn token_refresher(&self) -> Option<Arc<dyn TokenRefresher>> {
         None
     }
+
+    /// The unified channel view, for connectors whose platform has channels or accounts to
+    /// publish to (Slack, Meta, Google, TikTok).
+    fn channel_source(&self) -> Option<&dyn crate::unified::ChannelSource> {
+        None
+    }
+
+    /// The unified ad-account view, for advertising platforms (Meta, Google Ads, TikTok).
+    fn ad_account_source(&self) -> Option<&dyn crate::unified::AdAccountSource> {
+        None
+    }
 }
 
 /// Finds an operation by id.

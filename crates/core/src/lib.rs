@@ -19,6 +19,7 @@ pub mod ids;
 pub mod registry;
 pub mod runtime;
 pub mod signing;
+pub mod unified;
 pub mod webhook;
 
 pub use auth::{AuthProvider, Credentials, NoAuth, StaticToken, TokenRefresher, TokenSet};
@@ -34,6 +35,7 @@ pub use ids::{ConnectorId, OperationId};
 pub use registry::{ConnectorDescriptor, Registry};
 pub use runtime::{Page, PageSpec, Pagination, Policy, Runtime, RuntimeBuilder};
 pub use secrecy::{ExposeSecret, SecretString};
+pub use unified::{AdAccount, AdAccountSource, Channel, ChannelKind, ChannelSource};
 pub use webhook::{
     Handshake, VerifiedWebhook, WebhookError, WebhookEvent, WebhookRequest, WebhookSecrets,
     WebhookVerifier,
