@@ -1,13 +1,20 @@
 //! The GitHub client against a mock of GitHub's REST API: each operation's request (method,
 //! path, query, headers, body) and parsed result, pagination, and GitHub's error shapes.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::TryStreamExt;
-use plugboard_core::{CallContext, Connector, ConnectorConfig, ErrorKind, SecretString};
-use plugboard_github::GithubConnector;
-use plugboard_github::api::issues::{CreateIssue, GetIssue, ListIssues, StateFilter};
+use plugboard_core::{
+    CacheStatus, CallContext, Connector, ConnectorConfig, ErrorKind, Runtime, SecretString,
+    StaticToken,
+};
+use plugboard_github::api::issues::{
+    CommentOnIssue, CreateIssue, GetIssue, ListIssues, State, StateFilter, UpdateIssue,
+};
+use plugboard_github::api::pulls::ListPulls;
 use plugboard_github::api::repos::GetRepo;
+use plugboard_github::{GithubClassifier, GithubClient, GithubConnector};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -216,6 +223,143 @@ async fn issues_get_and_create() {
 }
 
 #[tokio::test]
+async fn issues_update_patches_given_fields_and_null_clears_the_milestone() {
+    let server = MockServer::start().await;
+    let mut closed = fixture("issue.json");
+    closed["state"] = json!("closed");
+    closed["state_reason"] = json!("completed");
+    github_headers(
+        Mock::given(method("PATCH")).and(path("/repos/octocat/Hello-World/issues/1347")),
+    )
+    .and(body_json(
+        json!({"state": "closed", "state_reason": "completed", "labels": ["bug", "wontfix"]}),
+    ))
+    .respond_with(ResponseTemplate::new(200).set_body_json(closed.clone()))
+    .expect(1)
+    .mount(&server)
+    .await;
+    github_headers(
+        Mock::given(method("PATCH")).and(path("/repos/octocat/Hello-World/issues/1347")),
+    )
+    .and(body_json(json!({"milestone": null, "assignees": []})))
+    .respond_with(ResponseTemplate::new(200).set_body_json(closed))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let gh = connector(&server);
+    let issue = gh
+        .client()
+        .issues()
+        .update(&UpdateIssue {
+            owner: "octocat".into(),
+            repo: "Hello-World".into(),
+            issue_number: 1347,
+            state: Some(State::Closed),
+            state_reason: Some("completed".into()),
+            labels: Some(vec!["bug".into(), "wontfix".into()]),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(issue.state, "closed");
+    assert_eq!(issue.extra["state_reason"], "completed");
+    let out = gh
+        .call(
+            &CallContext::default(),
+            "issues.update",
+            json!({"owner": "octocat", "repo": "Hello-World", "issue_number": 1347, "milestone": null, "assignees": []}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(out["number"], 1347);
+}
+
+#[tokio::test]
+async fn issues_comment_posts_the_body_and_parses_the_comment() {
+    let server = MockServer::start().await;
+    github_headers(
+        Mock::given(method("POST")).and(path("/repos/octocat/Hello-World/issues/1347/comments")),
+    )
+    .and(body_json(json!({"body": "Me too"})))
+    .respond_with(ResponseTemplate::new(201).set_body_json(fixture("issue_comment.json")))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let gh = connector(&server);
+    let comment = gh
+        .client()
+        .issues()
+        .comment(&CommentOnIssue {
+            owner: "octocat".into(),
+            repo: "Hello-World".into(),
+            issue_number: 1347,
+            body: "Me too".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(comment.id, 1);
+    assert_eq!(comment.body.as_deref(), Some("Me too"));
+    assert_eq!(comment.user.unwrap().login, "octocat");
+    assert_eq!(
+        comment.html_url,
+        "https://github.com/octocat/Hello-World/issues/1347#issuecomment-1"
+    );
+}
+
+#[tokio::test]
+async fn content_creation_is_held_to_githubs_80_per_minute() {
+    let server = MockServer::start().await;
+    github_headers(Mock::given(method("POST")).and(path("/repos/o/r/issues/1/comments")))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("issue_comment.json")))
+        .expect(80)
+        .mount(&server)
+        .await;
+    github_headers(Mock::given(method("GET")).and(path("/repos/o/r/issues/1")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("issue.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut config = ConnectorConfig {
+        base_url: Some(server.uri().parse().unwrap()),
+        token: Some(SecretString::from(TOKEN)),
+        ..Default::default()
+    };
+    config.policy.total_timeout_secs = Some(0.3);
+    let gh = GithubConnector::from_config(&config).unwrap();
+    let comment = CommentOnIssue {
+        owner: "o".into(),
+        repo: "r".into(),
+        issue_number: 1,
+        body: "+1".into(),
+    };
+    for _ in 0..80 {
+        gh.client().issues().comment(&comment).await.unwrap();
+    }
+    // The 81st would wait ~0.75 s for the content bucket, past the 0.3 s deadline: it fails
+    // before reaching GitHub.
+    let e = gh.client().issues().comment(&comment).await.unwrap_err();
+    assert!(
+        matches!(
+            e.kind(),
+            ErrorKind::RateLimited {
+                retry_after: Some(_)
+            }
+        ),
+        "{e}"
+    );
+    // Reads are not in the content class.
+    gh.client()
+        .issues()
+        .get(&GetIssue {
+            owner: "o".into(),
+            repo: "r".into(),
+            issue_number: 1,
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
 async fn rate_limit_get_is_the_health_check() {
     let server = MockServer::start().await;
     github_headers(Mock::given(method("GET")).and(path("/rate_limit")))
@@ -237,8 +381,9 @@ async fn dynamic_calls_validate_input_and_list_operations() {
     let ctx = CallContext::default();
     let e = gh.call(&ctx, "issues.delete", json!({})).await.unwrap_err();
     assert!(
-        e.to_string()
-            .contains("issues.create, issues.get, issues.list, rate_limit.get, repos.get"),
+        e.to_string().contains(
+            "issues.comment, issues.create, issues.get, issues.list, issues.update, labels.create"
+        ),
         "{e}"
     );
     let e = gh
@@ -305,28 +450,57 @@ async fn not_found_and_validation_errors_carry_github_messages() {
     assert_eq!(e.status(), Some(422));
 }
 
+/// A client over a runtime whose breaker opens after a single counted failure, so a test can
+/// tell "not counted" from "counted".
+fn hair_trigger_client(server: &MockServer) -> GithubClient {
+    let config = ConnectorConfig {
+        token: Some(SecretString::from(TOKEN)),
+        ..Default::default()
+    };
+    let mut policy = GithubClient::default_policy(&config).unwrap();
+    policy.breaker.consecutive_failures = 1;
+    policy.total_timeout = Duration::from_secs(5);
+    let runtime = Runtime::builder(plugboard_github::INFO.id)
+        .policy(policy)
+        .origin(Some(server.uri().parse().unwrap()))
+        .auth(Arc::new(
+            StaticToken::bearer(&SecretString::from(TOKEN), "default").unwrap(),
+        ))
+        .classifier(Arc::new(GithubClassifier))
+        .build()
+        .unwrap();
+    GithubClient::with_runtime(runtime)
+}
+
+fn host(server: &MockServer) -> String {
+    format!("127.0.0.1:{}", server.address().port())
+}
+
 #[tokio::test]
 async fn a_secondary_limit_403_with_retry_after_is_waited_out_without_tripping_the_breaker() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
+    github_headers(Mock::given(method("GET")).and(path("/repos/o/r/issues/1")))
         .respond_with(
             ResponseTemplate::new(403)
                 .insert_header("retry-after", "1")
+                .insert_header("x-ratelimit-limit", "5000")
+                .insert_header("x-ratelimit-remaining", "4990")
                 .set_body_json(json!({"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"})),
         )
         .up_to_n_times(1)
         .with_priority(1)
+        .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
+    github_headers(Mock::given(method("GET")).and(path("/repos/o/r/issues/1")))
         .respond_with(ResponseTemplate::new(200).set_body_json(fixture("issue.json")))
         .with_priority(2)
+        .expect(1)
         .mount(&server)
         .await;
-    let gh = connector(&server);
+    let gh = hair_trigger_client(&server);
     let started = std::time::Instant::now();
     let issue = gh
-        .client()
         .issues()
         .get(&GetIssue {
             owner: "o".into(),
@@ -336,13 +510,167 @@ async fn a_secondary_limit_403_with_retry_after_is_waited_out_without_tripping_t
         .await
         .unwrap();
     assert_eq!(issue.number, 1347);
-    assert!(started.elapsed() >= Duration::from_millis(950));
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "retry-after was honoured: {:?}",
+        started.elapsed()
+    );
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
-    let host = format!("127.0.0.1:{}", server.address().port());
     assert_eq!(
-        gh.client().runtime().breaker_state(&host).as_str(),
+        gh.runtime().breaker_state(&host(&server)).as_str(),
         "closed"
     );
+
+    // The control: with the same hair trigger, one counted failure (a 502) opens the breaker,
+    // so the retry fails fast instead of reaching GitHub.
+    let failing = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(502).set_body_string("Bad Gateway"))
+        .expect(1)
+        .mount(&failing)
+        .await;
+    let gh = hair_trigger_client(&failing);
+    let e = gh
+        .issues()
+        .get(&GetIssue {
+            owner: "o".into(),
+            repo: "r".into(),
+            issue_number: 1,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::CircuitOpen, "{e}");
+    assert_eq!(gh.runtime().breaker_state(&host(&failing)).as_str(), "open");
+}
+
+#[tokio::test]
+async fn a_secondary_limit_429_without_retry_after_waits_a_minute_or_fails_fast() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"message": "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.", "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let gh = hair_trigger_client(&server);
+    let e = gh
+        .issues()
+        .get(&GetIssue {
+            owner: "o".into(),
+            repo: "r".into(),
+            issue_number: 1,
+        })
+        .await
+        .unwrap_err();
+    // The minute GitHub asks for does not fit a 5 s deadline: fail at once, saying how long.
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(60)), "{e}");
+    assert_eq!(e.context_value("limit"), Some("secondary"));
+    assert_eq!(
+        gh.runtime().breaker_state(&host(&server)).as_str(),
+        "closed"
+    );
+}
+
+#[tokio::test]
+async fn etag_revalidation_answers_304_from_cache_without_spending_githubs_quota() {
+    let server = MockServer::start().await;
+    let etag = "\"644b5b0155e6404a9cc4bd9d8b1ae730\"";
+    // Conditional requests carrying the ETag get 304 with the budget unchanged (GitHub does
+    // not count them); unconditional ones get the issue and spend one request.
+    github_headers(Mock::given(method("GET")).and(path("/repos/o/r/issues/1347")))
+        .and(header("if-none-match", etag))
+        .respond_with(
+            ResponseTemplate::new(304)
+                .insert_header("etag", etag)
+                .insert_header("x-ratelimit-limit", "5000")
+                .insert_header("x-ratelimit-remaining", "4999")
+                .insert_header("x-ratelimit-used", "1"),
+        )
+        .with_priority(1)
+        .expect(2)
+        .mount(&server)
+        .await;
+    github_headers(Mock::given(method("GET")).and(path("/repos/o/r/issues/1347")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("etag", etag)
+                .insert_header("x-ratelimit-limit", "5000")
+                .insert_header("x-ratelimit-remaining", "4999")
+                .insert_header("x-ratelimit-used", "1")
+                .set_body_json(fixture("issue.json")),
+        )
+        .with_priority(2)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let gh = connector(&server);
+    let input = GetIssue {
+        owner: "o".into(),
+        repo: "r".into(),
+        issue_number: 1347,
+    };
+    let first = gh.client().issues().get(&input).await.unwrap();
+    let second = gh.client().issues().get(&input).await.unwrap();
+    assert_eq!(first, second, "the 304 is answered with the cached issue");
+    let third = gh
+        .call(
+            &CallContext::default(),
+            "issues.get",
+            json!({"owner": "o", "repo": "r", "issue_number": 1347}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(third["title"], "Found a bug");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        requests.len(),
+        3,
+        "every GET asks GitHub (TTL 0), conditionally"
+    );
+    assert!(requests[0].headers.get("if-none-match").is_none());
+}
+
+#[tokio::test]
+async fn list_pages_are_revalidated_with_their_etags() {
+    let server = MockServer::start().await;
+    let etag = "W/\"a7c1b9\"";
+    github_headers(Mock::given(method("GET")).and(path("/repos/o/r/pulls")))
+        .and(header("if-none-match", etag))
+        .respond_with(ResponseTemplate::new(304).insert_header("etag", etag))
+        .with_priority(1)
+        .expect(2)
+        .mount(&server)
+        .await;
+    github_headers(Mock::given(method("GET")).and(path("/repos/o/r/pulls")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("etag", etag)
+                .set_body_json(json!([fixture("pull.json")])),
+        )
+        .with_priority(2)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let gh = connector(&server);
+    let pulls = gh.client().pulls();
+    let input = ListPulls {
+        owner: "o".into(),
+        repo: "r".into(),
+        ..Default::default()
+    };
+    let runtime = gh.client().runtime();
+    let first = runtime
+        .execute(pulls.list_request(&input).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(first.cache, CacheStatus::Miss);
+    let second = runtime
+        .execute(pulls.list_request(&input).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(second.cache, CacheStatus::Revalidated);
+    assert_eq!(second.body, first.body);
+    let typed = pulls.list(&input).await.unwrap();
+    assert_eq!(typed[0].number, 1347, "the typed call is revalidated too");
 }
 
 #[tokio::test]

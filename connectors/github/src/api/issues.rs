@@ -1,18 +1,21 @@
-//! Issues: `issues.list` (Link-header pages), `issues.get`, `issues.create`.
+//! Issues: `issues.list` (Link-header pages), `issues.get`, `issues.create`, `issues.update`,
+//! `issues.comment`.
 
 use std::time::Duration;
 
-use futures::stream::{BoxStream, StreamExt, TryStreamExt};
+use futures::stream::BoxStream;
 use http::Method;
 use plugboard_core::connector::schema_of;
-use plugboard_core::runtime::{PageSpec, Pagination};
-use plugboard_core::{ApiRequest, Error, OperationDescriptor, OperationId, RateClass, Result};
+use plugboard_core::runtime::PageSpec;
+use plugboard_core::{ApiRequest, OperationDescriptor, OperationId, RateClass, Result};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use super::{Direction, State, StateFilter};
+use super::{LINK_PAGES, all_raw, all_typed, body_of, check_per_page, nullable, param};
 use crate::client::GithubClient;
-use crate::models::Issue;
+use crate::models::{Issue, IssueComment};
 
 /// `issues.list`. GETs are revalidated with their ETag on every call (a 304 costs no quota).
 pub const ISSUES_LIST: OperationDescriptor = OperationDescriptor {
@@ -42,7 +45,8 @@ pub const ISSUES_GET: OperationDescriptor = OperationDescriptor {
     output_schema: schema_of::<Issue>,
 };
 
-/// `issues.create`: not idempotent, so never retried once sent.
+/// `issues.create`: not idempotent, so never retried once sent; counted against GitHub's
+/// content-creation limit.
 pub const ISSUES_CREATE: OperationDescriptor = OperationDescriptor {
     id: OperationId::new("issues.create"),
     summary: "Create an issue",
@@ -50,26 +54,42 @@ pub const ISSUES_CREATE: OperationDescriptor = OperationDescriptor {
     idempotent: false,
     read_only: false,
     paginated: false,
-    rate_class: RateClass("core"),
+    rate_class: RateClass("content"),
     cache_ttl: None,
     input_schema: schema_of::<CreateIssue>,
     output_schema: schema_of::<Issue>,
 };
 
-/// How GitHub pages issue lists.
-pub const ISSUES_PAGES: PageSpec = PageSpec::new(Pagination::LinkHeader, "");
+/// `issues.update`: a PATCH that sets fields, so repeating it is safe.
+pub const ISSUES_UPDATE: OperationDescriptor = OperationDescriptor {
+    id: OperationId::new("issues.update"),
+    summary: "Update an issue (title, body, state, labels, assignees, milestone)",
+    docs_url: "https://docs.github.com/rest/issues/issues#update-an-issue",
+    idempotent: true,
+    read_only: false,
+    paginated: false,
+    rate_class: RateClass("core"),
+    cache_ttl: None,
+    input_schema: schema_of::<UpdateIssue>,
+    output_schema: schema_of::<Issue>,
+};
 
-/// Issue state filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum StateFilter {
-    /// Open issues (GitHub's default).
-    Open,
-    /// Closed issues.
-    Closed,
-    /// Both.
-    All,
-}
+/// `issues.comment`: not idempotent (each call adds a comment).
+pub const ISSUES_COMMENT: OperationDescriptor = OperationDescriptor {
+    id: OperationId::new("issues.comment"),
+    summary: "Comment on an issue or pull request",
+    docs_url: "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
+    idempotent: false,
+    read_only: false,
+    paginated: false,
+    rate_class: RateClass("content"),
+    cache_ttl: None,
+    input_schema: schema_of::<CommentOnIssue>,
+    output_schema: schema_of::<IssueComment>,
+};
+
+/// How GitHub pages issue lists.
+pub const ISSUES_PAGES: PageSpec = LINK_PAGES;
 
 /// Sort key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -81,16 +101,6 @@ pub enum Sort {
     Updated,
     /// Comment count.
     Comments,
-}
-
-/// Sort direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    /// Ascending.
-    Asc,
-    /// Descending (GitHub's default).
-    Desc,
 }
 
 /// Input of `issues.list`, with GitHub's parameter names.
@@ -174,6 +184,57 @@ pub struct CreateIssue {
     pub labels: Option<Vec<String>>,
 }
 
+/// Input of `issues.update`: only the fields given are changed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateIssue {
+    /// The account owner of the repository.
+    pub owner: String,
+    /// The repository's name.
+    pub repo: String,
+    /// The issue's number.
+    pub issue_number: u64,
+    /// The new title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The new body (Markdown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// `open` or `closed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<State>,
+    /// Why it was closed or reopened: `completed`, `not_planned`, `duplicate`, `reopened`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_reason: Option<String>,
+    /// The milestone number; `null` removes the milestone.
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub milestone: Option<Option<u64>>,
+    /// Label names, replacing the current ones (`[]` clears them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+    /// Logins, replacing the current assignees (`[]` clears them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignees: Option<Vec<String>>,
+}
+
+/// Input of `issues.comment`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentOnIssue {
+    /// The account owner of the repository.
+    pub owner: String,
+    /// The repository's name.
+    pub repo: String,
+    /// The issue's (or pull request's) number.
+    pub issue_number: u64,
+    /// The comment (Markdown).
+    pub body: String,
+}
+
 /// The issues API.
 #[derive(Debug, Clone, Copy)]
 pub struct IssuesApi<'a> {
@@ -183,11 +244,7 @@ pub struct IssuesApi<'a> {
 impl IssuesApi<'_> {
     /// The request for the first page of `issues.list`.
     pub fn list_request(&self, input: &ListIssues) -> Result<ApiRequest> {
-        if let Some(n) = input.per_page.filter(|n| !(1..=100).contains(n)) {
-            return Err(Error::invalid_input(format!(
-                "invalid input for issues.list: field `per_page`: must be 1 to 100, got {n}"
-            )));
-        }
+        check_per_page(&ISSUES_LIST, input.per_page)?;
         Ok(self
             .client
             .request(&ISSUES_LIST, Method::GET)?
@@ -212,17 +269,12 @@ impl IssuesApi<'_> {
 
     /// Every issue across every page, in order.
     pub fn list_all(&self, input: &ListIssues) -> BoxStream<'static, Result<Issue>> {
-        self.list_all_raw(input)
-            .and_then(|v| async move { serde_json::from_value(v).map_err(Error::from) })
-            .boxed()
+        all_typed(self.client, self.list_request(input), ISSUES_PAGES)
     }
 
     /// Every issue across every page as GitHub's JSON.
     pub fn list_all_raw(&self, input: &ListIssues) -> BoxStream<'static, Result<Value>> {
-        match self.list_request(input) {
-            Ok(request) => self.client.runtime().paginate(request, ISSUES_PAGES),
-            Err(e) => futures::stream::once(async move { Err(e) }).boxed(),
-        }
+        all_raw(self.client, self.list_request(input), ISSUES_PAGES)
     }
 
     /// `GET /repos/{owner}/{repo}/issues/{issue_number}`.
@@ -265,13 +317,33 @@ impl IssuesApi<'_> {
             })?;
         self.client.runtime().json(request).await
     }
-}
 
-/// The query-parameter text of a lowercase enum: its serde name.
-fn param<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
+    /// `PATCH /repos/{owner}/{repo}/issues/{issue_number}`.
+    pub async fn update(&self, input: &UpdateIssue) -> Result<Issue> {
+        let number = input.issue_number.to_string();
+        let request = self
+            .client
+            .request(&ISSUES_UPDATE, Method::PATCH)?
+            .segments(["repos", &input.owner, &input.repo, "issues", &number])
+            .json(&body_of(input, &["owner", "repo", "issue_number"])?)?;
+        self.client.runtime().json(request).await
+    }
+
+    /// `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`.
+    pub async fn comment(&self, input: &CommentOnIssue) -> Result<IssueComment> {
+        let number = input.issue_number.to_string();
+        let request = self
+            .client
+            .request(&ISSUES_COMMENT, Method::POST)?
+            .segments([
+                "repos",
+                &input.owner,
+                &input.repo,
+                "issues",
+                &number,
+                "comments",
+            ])
+            .json(&serde_json::json!({ "body": input.body }))?;
+        self.client.runtime().json(request).await
     }
 }
