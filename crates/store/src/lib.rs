@@ -6,10 +6,14 @@
 //! Every backend passes the same behaviour suite (`tests/behaviour.rs`). Times are passed in by
 //! the caller (`now`), so expiry is tested without sleeping and every host agrees on one clock
 //! source: its own.
+#![doc = include_str!("../README.md")]
 
 pub mod error;
 pub mod memory;
 pub mod model;
+pub mod open;
+pub mod redis;
+pub mod sqlite;
 pub mod store;
 
 pub use error::{StoreError, StoreResult};
@@ -18,4 +22,8 @@ pub use model::{
     CasOutcome, ConnectorStats, CredentialRecord, Enqueued, Entry, EntryFilter, EntryId,
     EntryState, LeaseToken, NewEntry, PurgeReport, QueueStats, from_unix_millis, unix_millis,
 };
+pub use open::{StoreUrl, open, spawn_purger};
+pub use sqlite::SqliteStore;
 pub use store::{DEFAULT_RETENTION, Store};
+
+pub use crate::redis::RedisStore;
