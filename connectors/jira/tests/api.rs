@@ -4,7 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
 use futures::TryStreamExt;
 use plugboard_core::{CallContext, Connector, ConnectorConfig, ErrorKind, SecretString};
 use plugboard_jira::api::agile::{GetSprint, ListBoards, ListSprints, SprintIssues};
@@ -782,11 +781,12 @@ async fn projects_list_sends_jira_parameters_and_returns_values() {
 }
 
 #[tokio::test]
-async fn offset_lists_yield_the_page_then_name_the_next_start_instead_of_truncating() {
+async fn offset_lists_follow_start_at_until_the_last_page() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/rest/api/3/project/search"))
         .and(query_param("startAt", "2"))
+        .and(query_param("maxResults", "2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "startAt": 2, "maxResults": 2, "total": 5, "isLast": false,
             "values": [{"id": "3", "key": "C", "name": "C"}, {"id": "4", "key": "D", "name": "D"}]
@@ -797,6 +797,7 @@ async fn offset_lists_yield_the_page_then_name_the_next_start_instead_of_truncat
     Mock::given(method("GET"))
         .and(path("/rest/api/3/project/search"))
         .and(query_param("startAt", "4"))
+        .and(query_param("maxResults", "2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "startAt": 4, "maxResults": 2, "total": 5, "isLast": true,
             "values": [{"id": "5", "key": "E", "name": "E"}]
@@ -805,31 +806,22 @@ async fn offset_lists_yield_the_page_then_name_the_next_start_instead_of_truncat
         .mount(&server)
         .await;
     let jira = basic(&server);
-    let results: Vec<_> = jira
+    let all: Vec<Value> = jira
         .call_all(
             &ctx(),
             "projects.list",
             json!({"startAt": 2, "maxResults": 2}),
         )
-        .collect()
-        .await;
-    assert_eq!(results.len(), 3);
-    assert_eq!(results[0].as_ref().unwrap()["key"], "C");
-    assert_eq!(results[1].as_ref().unwrap()["key"], "D");
-    let e = results[2].as_ref().unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Unsupported);
-    assert_eq!(e.context_value("next_start_at"), Some("4"));
-
-    let last: Vec<Value> = jira
-        .call_all(
-            &ctx(),
-            "projects.list",
-            json!({"startAt": 4, "maxResults": 2}),
-        )
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(last.len(), 1, "the last page ends cleanly");
+    let keys: Vec<&str> = all.iter().map(|p| p["key"].as_str().unwrap()).collect();
+    assert_eq!(
+        keys,
+        ["C", "D", "E"],
+        "pages followed in order, the last ends the list"
+    );
+
     let typed: Vec<_> = jira
         .client()
         .projects()
@@ -841,6 +833,7 @@ async fn offset_lists_yield_the_page_then_name_the_next_start_instead_of_truncat
         .try_collect()
         .await
         .unwrap();
+    assert_eq!(typed.len(), 1);
     assert_eq!(typed[0].key, "E");
 }
 
@@ -1033,35 +1026,19 @@ async fn sprints_issues_pages_by_total() {
         .filter_map(|i| i.fields.number("customfield_10016"))
         .sum();
     assert_eq!(points, 3.0);
-    let first: Vec<_> = jira
+    let all: Vec<Value> = jira
         .call_all(
             &ctx(),
             "sprints.issues",
             serde_json::to_value(&input).unwrap(),
         )
-        .collect()
-        .await;
-    assert_eq!(first.len(), 3);
-    assert_eq!(
-        first[2]
-            .as_ref()
-            .unwrap_err()
-            .context_value("next_start_at"),
-        Some("2")
-    );
-    let mut rest = input.clone();
-    rest.start_at = Some(2);
-    let last: Vec<Value> = jira
-        .call_all(
-            &ctx(),
-            "sprints.issues",
-            serde_json::to_value(&rest).unwrap(),
-        )
         .try_collect()
         .await
         .unwrap();
+    let keys: Vec<&str> = all.iter().map(|i| i["key"].as_str().unwrap()).collect();
     assert_eq!(
-        last[0]["key"], "ED-3",
+        keys,
+        ["ED-1", "ED-2", "ED-3"],
         "startAt + items reaching total ends the list"
     );
 }
@@ -1211,4 +1188,72 @@ async fn field_errors_name_the_field() {
             .contains("summary: You must specify a summary"),
         "{e}"
     );
+}
+
+#[tokio::test]
+async fn boards_and_sprints_lists_follow_every_offset_page() {
+    let server = MockServer::start().await;
+    for (start, ids, last) in [(0u64, vec![1u64, 2], false), (2, vec![3], true)] {
+        let boards: Vec<Value> = ids
+            .iter()
+            .map(|id| json!({"id": id, "name": format!("Board {id}"), "type": "scrum"}))
+            .collect();
+        let sprints: Vec<Value> = ids
+            .iter()
+            .map(|id| json!({"id": 100 + id, "name": format!("Sprint {id}"), "state": "closed"}))
+            .collect();
+        let page = |values: Vec<Value>| json!({"maxResults": 2, "startAt": start, "isLast": last, "values": values});
+        Mock::given(method("GET"))
+            .and(path("/rest/agile/1.0/board"))
+            .and(query_param("maxResults", "2"))
+            .and(StartAt(start))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page(boards)))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/rest/agile/1.0/board/7/sprint"))
+            .and(query_param("maxResults", "2"))
+            .and(StartAt(start))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page(sprints)))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let jira = basic(&server);
+    let boards: Vec<Value> = jira
+        .call_all(&ctx(), "boards.list", json!({"maxResults": 2}))
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<u64> = boards.iter().map(|b| b["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, [1, 2, 3]);
+    let sprints: Vec<Value> = jira
+        .call_all(
+            &ctx(),
+            "sprints.list",
+            json!({"boardId": 7, "maxResults": 2}),
+        )
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<u64> = sprints.iter().map(|s| s["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, [101, 102, 103]);
+}
+
+/// Matches the `startAt` of an offset page: absent or `0` for the first page.
+struct StartAt(u64);
+
+impl wiremock::Match for StartAt {
+    fn matches(&self, request: &wiremock::Request) -> bool {
+        let found = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "startAt")
+            .and_then(|(_, v)| v.parse::<u64>().ok());
+        match found {
+            Some(n) => n == self.0,
+            None => self.0 == 0,
+        }
+    }
 }

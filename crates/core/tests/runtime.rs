@@ -806,3 +806,34 @@ async fn a_rate_class_quota_holds_calls_of_that_class_only() {
         "the refused search call was never sent"
     );
 }
+
+#[tokio::test]
+async fn offset_pages_advance_by_the_items_received_and_stop_at_the_total() {
+    let server = MockServer::start().await;
+    for (start, items) in [(0, vec![0, 1]), (2, vec![2, 3]), (4, vec![4])] {
+        Mock::given(path("/offset"))
+            .and(query_param("startAt", start.to_string()))
+            .and(query_param("maxResults", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"startAt": start, "maxResults": 2, "total": 5, "values": items}),
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let rt = runtime(&server, fast_policy());
+    let style = Pagination::Offset {
+        param: "startAt",
+        first: 0,
+        is_last: Some("/isLast"),
+        total: Some("/total"),
+    };
+    let req = request(&GET, Method::GET, "/offset")
+        .query("startAt", 0)
+        .query("maxResults", 2);
+    assert_eq!(
+        collect(&rt, req, PageSpec::new(style, "/values")).await,
+        vec![json!(0), json!(1), json!(2), json!(3), json!(4)]
+    );
+    assert_eq!(hits(&server).await, 3);
+}

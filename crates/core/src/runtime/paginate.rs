@@ -1,6 +1,6 @@
 //! One pagination engine for every style platforms use: `Link` headers (GitHub), body cursors
-//! (Slack, Meta, TikTok), page tokens (Google, Jira) and page numbers (ClickUp, TikTok
-//! Business).
+//! (Slack, Meta, TikTok), page tokens (Google, Jira), page numbers (ClickUp, TikTok
+//! Business) and item offsets (Jira `startAt`).
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde_json::Value;
@@ -45,6 +45,19 @@ pub enum Pagination {
         first: u64,
         /// JSON pointer to a "last page" boolean, when the platform has one.
         last_page: Option<&'static str>,
+    },
+    /// An item offset in the query parameter `param` (Jira `startAt`), starting at `first`;
+    /// the next offset is this page's offset plus the items it held. Done on an empty page,
+    /// when `is_last` is true, or when the next offset reaches the number at `total`.
+    Offset {
+        /// The request parameter.
+        param: &'static str,
+        /// The first offset (usually 0).
+        first: u64,
+        /// JSON pointer to an "is last page" boolean, when the platform has one.
+        is_last: Option<&'static str>,
+        /// JSON pointer to the total number of items, when the platform reports it.
+        total: Option<&'static str>,
     },
 }
 
@@ -96,7 +109,7 @@ impl Runtime {
                 .at(self.connector(), Some(request.operation)));
             }
         };
-        let next = next_request(&request, &response, &body, spec, items.is_empty());
+        let next = next_request(&request, &response, &body, spec, items.len());
         Ok(Page { items, next })
     }
 
@@ -166,8 +179,9 @@ fn next_request(
     response: &ApiResponse,
     body: &Value,
     spec: &PageSpec,
-    empty: bool,
+    count: usize,
 ) -> Option<ApiRequest> {
+    let empty = count == 0;
     let mut next = request.clone();
     match spec.style {
         Pagination::LinkHeader => {
@@ -223,6 +237,28 @@ fn next_request(
                 .and_then(|(_, v)| v.parse::<u64>().ok())
                 .unwrap_or(first);
             next.set_query(param, &(current + 1).to_string());
+        }
+        Pagination::Offset {
+            param,
+            first,
+            is_last,
+            total,
+        } => {
+            if empty || flag_at(body, is_last) == Some(true) {
+                return None;
+            }
+            let current = request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == param)
+                .and_then(|(_, v)| v.parse::<u64>().ok())
+                .unwrap_or(first);
+            let offset = current + count as u64;
+            let total = total.and_then(|p| body.pointer(p)).and_then(Value::as_u64);
+            if total.is_some_and(|t| offset >= t) {
+                return None;
+            }
+            next.set_query(param, &offset.to_string());
         }
     }
     Some(next)

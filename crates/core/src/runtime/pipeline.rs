@@ -111,9 +111,10 @@ impl Runtime {
                 Ok(response) => return Ok(response),
                 Err(error) => error,
             };
-            // A 401 is answered before anything is processed: renew the credential once and
-            // repeat, whatever the operation's idempotency.
-            if error.kind() == ErrorKind::Unauthorized
+            // A 401 (or a platform's own "token expired" answer, e.g. Atlassian's 403) is
+            // given before anything is processed: renew the credential once and repeat,
+            // whatever the operation's idempotency.
+            if matches!(error.kind(), ErrorKind::Unauthorized | ErrorKind::TokenExpired)
                 && !refreshed
                 && inner.auth.refresh_after_unauthorized().await?
             {
