@@ -4,34 +4,47 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use plugboard_core::connector::find_operation;
 use plugboard_core::dynamic::{parse_input, to_output, unknown_operation};
 use plugboard_core::{
     AuthKind, CallContext, Capabilities, Connector, ConnectorConfig, ConnectorDescriptor,
-    ConnectorId, ConnectorInfo, OperationDescriptor, OperationId, Result,
+    ConnectorId, ConnectorInfo, Error, OperationDescriptor, OperationId, Result, WebhookInfo,
+    WebhookVerifier,
 };
+use serde::Serialize;
 use serde_json::Value;
 
-use crate::api::health::GetHealth;
-use crate::client::{API_ORIGIN, MetaClient};
+use crate::api::me::GetMe;
+use crate::client::{API_ORIGIN, CONFIG_KEYS, MetaClient, VERIFY_TOKEN_KEY};
 use crate::operations::OPERATIONS;
+use crate::webhook::{META_WEBHOOKS, MetaWebhookVerifier};
 
 /// Meta's static description.
 pub static INFO: ConnectorInfo = ConnectorInfo {
     id: ConnectorId::new("meta"),
     name: "Meta",
-    docs_url: "https://api.meta.example",
+    docs_url: "https://developers.facebook.com/docs/graph-api",
     default_base_url: API_ORIGIN,
     capabilities: Capabilities {
-        webhooks: None,
+        webhooks: Some(WebhookInfo {
+            scheme: "X-Hub-Signature-256 (HMAC-SHA256 of the raw body under the app secret, hex)",
+            event_id: "object:entry.id:entry.time:entry digest (one event per entry[])",
+            handshake: true,
+        }),
         auth: &[AuthKind::Token],
-        health_operation: Some(OperationId::new("health.get")),
+        health_operation: Some(OperationId::new("me.get")),
     },
 };
 
 const EXAMPLE_CONFIG: &str = r#"# [connectors.meta]
-token = "your Meta API token"
-# base_url = "https://api.meta.example"   # origin override (tests, proxies)
+token = "a long-lived user, system user or Page access token"
+webhook_secret = "the app secret (Meta signs webhooks with it)"
+# app_id = "1234567890"              # tokens.exchange, tokens.debug
+# app_secret = "the app secret"      # appsecret_proof on every call
+# api_version = "v21.0"
+# verify_token = "the webhook subscription's verify token"
+# base_url = "https://graph.facebook.com"   # origin override (tests, proxies)
 
 [policy]
 total_timeout_secs = 30
@@ -41,9 +54,9 @@ total_timeout_secs = 30
 pub static DESCRIPTOR: ConnectorDescriptor = ConnectorDescriptor {
     info: &INFO,
     operations: OPERATIONS,
-    webhook_verifier: None,
+    webhook_verifier: Some(&META_WEBHOOKS),
     example_config: EXAMPLE_CONFIG,
-    config_keys: &[],
+    config_keys: CONFIG_KEYS,
     build,
 };
 
@@ -70,9 +83,24 @@ impl MetaConnector {
         &self.client
     }
 
+    /// A webhook verifier that also answers the subscription handshake, with the configured
+    /// `verify_token`.
+    pub fn webhook_verifier_with_token(config: &ConnectorConfig) -> Result<MetaWebhookVerifier> {
+        let token = config.require_secret(INFO.id, &VERIFY_TOKEN_KEY)?;
+        MetaWebhookVerifier::with_verify_token(token.clone()).map_err(Error::from)
+    }
+
     fn operation(name: &str) -> Result<&'static OperationDescriptor> {
         find_operation(OPERATIONS, name).ok_or_else(|| unknown_operation(&INFO, OPERATIONS, name))
     }
+}
+
+fn typed_stream<T: Serialize + Send + 'static>(
+    items: BoxStream<'static, Result<T>>,
+) -> BoxStream<'static, Result<Value>> {
+    items
+        .and_then(|item| async move { to_output(&item) })
+        .boxed()
 }
 
 #[async_trait]
@@ -89,15 +117,55 @@ impl Connector for MetaConnector {
         let op = Self::operation(operation)?;
         let c = &self.client;
         match op.id.as_str() {
-            "health.get" => {
-                let _: GetHealth = parse_input(op, input)?;
-                to_output(&c.health().get().await?)
+            "ad_accounts.list" => to_output(&c.ad_accounts().list(&parse_input(op, input)?).await?),
+            "insights.get" => to_output(&c.insights().get(&parse_input(op, input)?).await?),
+            "instagram.accounts" => {
+                to_output(&c.instagram().accounts(&parse_input(op, input)?).await?)
             }
+            "me.get" => to_output(&c.me().get(&parse_input(op, input)?).await?),
+            "pages.list" => to_output(&c.pages().list(&parse_input(op, input)?).await?),
+            "pages.publish" => to_output(&c.pages().publish(&parse_input(op, input)?).await?),
+            "tokens.debug" => to_output(&c.tokens().debug(&parse_input(op, input)?).await?),
+            "tokens.exchange" => to_output(&c.tokens().exchange(&parse_input(op, input)?).await?),
             _ => Err(unknown_operation(&INFO, OPERATIONS, operation)),
         }
     }
 
+    fn call_all<'a>(
+        &'a self,
+        ctx: &'a CallContext,
+        operation: &'a str,
+        input: Value,
+    ) -> BoxStream<'a, Result<Value>> {
+        let op = match Self::operation(operation) {
+            Ok(op) if op.paginated => op,
+            _ => return stream::once(self.call(ctx, operation, input)).boxed(),
+        };
+        let c = &self.client;
+        let streamed = (|| -> Result<BoxStream<'static, Result<Value>>> {
+            Ok(match op.id.as_str() {
+                "ad_accounts.list" => {
+                    typed_stream(c.ad_accounts().list_all(&parse_input(op, input)?))
+                }
+                "insights.get" => typed_stream(c.insights().get_all(&parse_input(op, input)?)),
+                "instagram.accounts" => {
+                    typed_stream(c.instagram().accounts_all(&parse_input(op, input)?))
+                }
+                "pages.list" => typed_stream(c.pages().list_all(&parse_input(op, input)?)),
+                _ => return Err(unknown_operation(&INFO, OPERATIONS, operation)),
+            })
+        })();
+        match streamed {
+            Ok(s) => s,
+            Err(e) => stream::once(async move { Err(e) }).boxed(),
+        }
+    }
+
     async fn health(&self, _ctx: &CallContext) -> Result<Value> {
-        to_output(&self.client.health().get().await?)
+        to_output(&self.client.me().get(&GetMe::default()).await?)
+    }
+
+    fn webhook_verifier(&self) -> Option<&'static dyn WebhookVerifier> {
+        Some(&META_WEBHOOKS)
     }
 }

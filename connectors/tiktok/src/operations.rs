@@ -2,7 +2,17 @@
 
 use plugboard_core::OperationDescriptor;
 
-use crate::api::health::HEALTH_GET;
+use crate::api::advertisers::ADVERTISERS_LIST;
+use crate::api::campaigns::CAMPAIGNS_LIST;
+use crate::api::reports::REPORTS_INTEGRATED;
+use crate::api::user::USER_INFO;
+use crate::api::videos::VIDEOS_LIST;
 
-/// Every Tiktok operation, sorted by id.
-pub static OPERATIONS: &[OperationDescriptor] = &[HEALTH_GET];
+/// Every TikTok operation, sorted by id.
+pub static OPERATIONS: &[OperationDescriptor] = &[
+    ADVERTISERS_LIST,
+    CAMPAIGNS_LIST,
+    REPORTS_INTEGRATED,
+    USER_INFO,
+    VIDEOS_LIST,
+];
