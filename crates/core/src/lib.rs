@@ -16,6 +16,7 @@ pub mod dynamic;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod oauth2;
 pub mod registry;
 pub mod runtime;
 pub mod signing;
@@ -32,6 +33,7 @@ pub use connector::{
 pub use error::{Error, ErrorKind, Result, RetryStatus};
 pub use http::{ApiRequest, ApiResponse, CacheStatus, Classifier, DefaultClassifier, RequestBody};
 pub use ids::{ConnectorId, OperationId};
+pub use oauth2::{ClientAuth, OAuth2Refresher};
 pub use registry::{ConnectorDescriptor, Registry};
 pub use runtime::{Page, PageSpec, Pagination, Policy, Runtime, RuntimeBuilder};
 pub use secrecy::{ExposeSecret, SecretString};
