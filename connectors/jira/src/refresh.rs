@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use plugboard_core::oauth2::{ClientAuth, OAuth2Refresher};
+use plugboard_core::oauth2::{BodyFormat, ClientAuth, OAuth2Refresher};
 use plugboard_core::{ConnectorConfig, Error, Result, TokenRefresher};
 use url::Url;
 
@@ -39,7 +39,9 @@ pub fn token_refresher(config: &ConnectorConfig) -> Result<Option<Arc<dyn TokenR
     };
     let refresher =
         OAuth2Refresher::new(INFO.id, token_url(config)?, client_id, Some(secret.clone()))
-            .client_auth(ClientAuth::RequestBody);
+            .client_auth(ClientAuth::RequestBody)
+            // Atlassian documents a JSON token request.
+            .body_format(BodyFormat::Json);
     Ok(Some(Arc::new(refresher)))
 }
 

@@ -8,7 +8,7 @@ use plugboard_core::{
 };
 use plugboard_jira::JiraConnector;
 use serde_json::json;
-use wiremock::matchers::{body_string_contains, header, method, path};
+use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const CLIENT_SECRET: &str = "atlassian-client-secret-xyz";
@@ -42,12 +42,13 @@ async fn refresh_rotates_the_refresh_token() {
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
         .and(header("accept", "application/json"))
-        .and(body_string_contains("grant_type=refresh_token"))
-        .and(body_string_contains("client_id=app-client-id"))
-        .and(body_string_contains(
-            format!("client_secret={CLIENT_SECRET}").as_str(),
-        ))
-        .and(body_string_contains("refresh_token=refresh-token-1"))
+        .and(header("content-type", "application/json"))
+        .and(body_json(json!({
+            "grant_type": "refresh_token",
+            "client_id": "app-client-id",
+            "client_secret": CLIENT_SECRET,
+            "refresh_token": "refresh-token-1",
+        })))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "access_token": "new-access-token",
             "refresh_token": "refresh-token-2",

@@ -65,16 +65,34 @@ fn build(config: ConnectorConfig) -> Result<Arc<dyn Connector>> {
 }
 
 /// The Meta connector for one connection.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct MetaConnector {
     client: MetaClient,
+    /// The verifier that answers subscription handshakes, when `verify_token` is configured.
+    verifier: Option<Arc<dyn WebhookVerifier>>,
+}
+
+impl std::fmt::Debug for MetaConnector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetaConnector")
+            .field("client", &self.client)
+            .field("handshake_verifier", &self.verifier.is_some())
+            .finish()
+    }
 }
 
 impl MetaConnector {
     /// Builds the connector from configuration.
     pub fn from_config(config: &ConnectorConfig) -> Result<Self> {
+        let verifier =
+            match config.secret(VERIFY_TOKEN_KEY.name) {
+                Some(_) => Some(Arc::new(Self::webhook_verifier_with_token(config)?)
+                    as Arc<dyn WebhookVerifier>),
+                None => None,
+            };
         Ok(Self {
             client: MetaClient::from_config(config)?,
+            verifier,
         })
     }
 
@@ -167,5 +185,9 @@ impl Connector for MetaConnector {
 
     fn webhook_verifier(&self) -> Option<&'static dyn WebhookVerifier> {
         Some(&META_WEBHOOKS)
+    }
+
+    fn configured_webhook_verifier(&self) -> Option<Arc<dyn WebhookVerifier>> {
+        self.verifier.clone()
     }
 }

@@ -159,6 +159,13 @@ pub trait Connector: Send + Sync + 'static {
         None
     }
 
+    /// A verifier built from this connection's configuration, for platforms whose handshake
+    /// needs a configured value besides the webhook secrets (Meta's `verify_token`). The host
+    /// prefers it to [`webhook_verifier`](Self::webhook_verifier) when present.
+    fn configured_webhook_verifier(&self) -> Option<Arc<dyn WebhookVerifier>> {
+        None
+    }
+
     /// The unified channel view, for connectors whose platform has channels or accounts to
     /// publish to (Slack, Meta, Google, TikTok).
     fn channel_source(&self) -> Option<&dyn crate::unified::ChannelSource> {
