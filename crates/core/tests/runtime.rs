@@ -837,3 +837,89 @@ async fn offset_pages_advance_by_the_items_received_and_stop_at_the_total() {
     );
     assert_eq!(hits(&server).await, 3);
 }
+
+#[tokio::test]
+async fn last_item_pages_start_after_the_last_item_received() {
+    let server = MockServer::start().await;
+    // Newest first, ClickUp-comment style: `date` is text on page 1 and a number on page 2.
+    let pages = [
+        (
+            None,
+            json!({"comments": [
+                {"id": "90", "date": "1700000000090"},
+                {"id": "89", "date": "1700000000089"}
+            ]}),
+        ),
+        (
+            Some("89"),
+            json!({"comments": [
+                {"id": "88", "date": 1700000000088u64},
+                {"id": 87, "date": 1700000000087u64}
+            ]}),
+        ),
+        (Some("87"), json!({"comments": []})),
+    ];
+    for (start_id, body) in pages {
+        let mut mock = Mock::given(method("GET")).and(path("/comments"));
+        if let Some(id) = start_id {
+            mock = mock.and(query_param("start_id", id));
+        }
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .with_priority(if start_id.is_none() { 5 } else { 1 })
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let rt = runtime(&server, fast_policy());
+    let style = Pagination::LastItem {
+        params: &[("start", "/date"), ("start_id", "/id")],
+    };
+    let req = request(&GET, Method::GET, "/comments").query("limit", 2);
+    let ids: Vec<Value> = collect(&rt, req, PageSpec::new(style, "/comments"))
+        .await
+        .into_iter()
+        .map(|c| c["id"].clone())
+        .collect();
+    assert_eq!(ids, vec![json!("90"), json!("89"), json!("88"), json!(87)]);
+    let queries: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.query().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            "limit=2",
+            "limit=2&start=1700000000089&start_id=89",
+            "limit=2&start=1700000000087&start_id=87",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn last_item_pages_stop_when_the_last_item_lacks_a_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/comments"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"comments": [{"id": "2", "date": "5"}, {"id": "1"}]})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let rt = runtime(&server, fast_policy());
+    let style = Pagination::LastItem {
+        params: &[("start", "/date"), ("start_id", "/id")],
+    };
+    let items = collect(
+        &rt,
+        request(&GET, Method::GET, "/comments"),
+        PageSpec::new(style, "/comments"),
+    )
+    .await;
+    assert_eq!(items.len(), 2);
+    assert_eq!(hits(&server).await, 1);
+}

@@ -1,16 +1,16 @@
 //! Task comments: `comments.list` (newest first, 25 per page, the next page starting from
 //! the oldest comment's `start` date and `start_id`) and `comments.create`.
 
-use futures::FutureExt;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use http::Method;
 use plugboard_core::connector::schema_of;
+use plugboard_core::runtime::{PageSpec, Pagination};
 use plugboard_core::{ApiRequest, Error, OperationDescriptor, OperationId, Result};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{Id, RATE_CLASS, custom_ids_query, failed, follow, invalid, list_of};
+use super::{Id, RATE_CLASS, custom_ids_query, failed, invalid, list_of};
 use crate::client::ClickupClient;
 use crate::models::{Comment, NewComment};
 
@@ -27,6 +27,16 @@ pub const COMMENTS_LIST: OperationDescriptor = OperationDescriptor {
     input_schema: schema_of::<ListComments>,
     output_schema: schema_of::<Comment>,
 };
+
+/// How ClickUp pages comments: newest first, 25 per page; the next page starts after the
+/// oldest comment received, `start` = its `date` and `start_id` = its `id` (an empty page
+/// ends the walk).
+pub const COMMENT_PAGES: PageSpec = PageSpec::new(
+    Pagination::LastItem {
+        params: &[("start", "/date"), ("start_id", "/id")],
+    },
+    "/comments",
+);
 
 /// `comments.create`: not idempotent, so never retried once sent.
 pub const COMMENTS_CREATE: OperationDescriptor = OperationDescriptor {
@@ -130,49 +140,17 @@ impl CommentsApi<'_> {
             .boxed()
     }
 
-    /// Every comment as ClickUp's JSON: each page's oldest comment gives the next page's
-    /// `start` (its `date`) and `start_id` (its `id`); an empty page ends the walk.
+    /// Every comment as ClickUp's JSON, paged by the core's `Runtime::paginate` with
+    /// [`COMMENT_PAGES`]: each page's oldest comment gives the next page's `start` (its
+    /// `date`) and `start_id` (its `id`); an empty page ends the walk.
     pub fn list_all_raw(&self, input: &ListComments) -> BoxStream<'static, Result<Value>> {
         let start = input.start.map(|s| s.to_string());
-        let first = match first_cursor(input, start.as_deref()) {
-            Ok(cursor) => cursor.map(|(s, id)| (s.to_string(), id.to_string())),
-            Err(e) => return failed(e),
-        };
-        if let Err(e) = self.list_request(input, None) {
-            return failed(e);
+        let request = first_cursor(input, start.as_deref())
+            .and_then(|cursor| self.list_request(input, cursor));
+        match request {
+            Ok(request) => self.client.runtime().paginate(request, COMMENT_PAGES),
+            Err(e) => failed(e),
         }
-        let client = self.client.clone();
-        let input = input.clone();
-        follow(first, move |cursor: Option<(String, String)>| {
-            let client = client.clone();
-            let input = input.clone();
-            async move {
-                let request = client.comments().list_request(
-                    &input,
-                    cursor.as_ref().map(|(s, id)| (s.as_str(), id.as_str())),
-                )?;
-                let comments: Vec<Value> = list_of(client.runtime(), request, "comments").await?;
-                let next = match comments.last() {
-                    None => None,
-                    Some(oldest) => Some(next_cursor(oldest).ok_or_else(|| {
-                        Error::new(
-                            plugboard_core::ErrorKind::Upstream,
-                            "a comment without `id` and `date`: cannot ask for older comments",
-                        )
-                        .permanent()
-                    })?),
-                };
-                if next.is_some() && next == cursor {
-                    return Err(Error::new(
-                        plugboard_core::ErrorKind::Upstream,
-                        "ClickUp returned the same page of comments twice",
-                    )
-                    .permanent());
-                }
-                Ok((comments, next.map(Some)))
-            }
-            .boxed()
-        })
     }
 
     /// `POST /task/{task_id}/comment`.
@@ -223,14 +201,4 @@ fn first_cursor<'a>(
             "`start` and `start_id` go together (the date and id of the oldest comment seen)",
         )),
     }
-}
-
-/// `(date, id)` of a comment, as text.
-fn next_cursor(comment: &Value) -> Option<(String, String)> {
-    let text = |v: &Value| match v {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    };
-    Some((text(comment.get("date")?)?, text(comment.get("id")?)?))
 }

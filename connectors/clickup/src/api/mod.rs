@@ -15,17 +15,13 @@ pub mod webhooks;
 pub use params::Id;
 pub(crate) use params::{Query, one_or_many};
 
-use futures::future::BoxFuture;
-use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use futures::stream::{self, BoxStream, StreamExt};
 use plugboard_core::{ApiRequest, Error, ErrorKind, RateClass, Result, Runtime};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// The rate class of every ClickUp operation: one per-token budget, whatever the endpoint.
 pub const RATE_CLASS: RateClass = RateClass("default");
-
-/// More pages than this is an error, never a silent truncation.
-const MAX_PAGES: u32 = 10_000;
 
 /// Executes `request` and returns the JSON body.
 pub(crate) async fn value(runtime: &Runtime, request: ApiRequest) -> Result<Value> {
@@ -65,37 +61,6 @@ pub(crate) fn unwrap_data<T: DeserializeOwned>(runtime: &Runtime, mut body: Valu
 
 fn shape_error(message: String) -> Error {
     Error::new(ErrorKind::Upstream, message).permanent()
-}
-
-/// One page: its items and the state that fetches the next one, if any.
-pub(crate) type PageResult<S> = Result<(Vec<Value>, Option<S>)>;
-
-/// Streams every item of every page, starting from `first` and fetching each page with
-/// `fetch`, for the paging styles the core's `Runtime::paginate` cannot express as data (each
-/// page request is still one `Runtime` call with all its layers).
-pub(crate) fn follow<S, F>(first: S, fetch: F) -> BoxStream<'static, Result<Value>>
-where
-    S: Send + 'static,
-    F: Fn(S) -> BoxFuture<'static, PageResult<S>> + Send + Sync + 'static,
-{
-    stream::try_unfold((Some(first), 0u32), move |(state, pages)| {
-        let next = state.map(&fetch);
-        async move {
-            let Some(next) = next else {
-                return Ok(None);
-            };
-            if pages >= MAX_PAGES {
-                return Err(Error::internal(format!(
-                    "pagination passed {MAX_PAGES} pages; stopping instead of looping"
-                )));
-            }
-            let (items, state) = next.await?;
-            Ok(Some((items, (state, pages + 1))))
-        }
-    })
-    .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
-    .try_flatten()
-    .boxed()
 }
 
 /// A stream holding only `error`.

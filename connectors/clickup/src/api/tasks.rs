@@ -1,7 +1,6 @@
 //! Tasks: `tasks.list` (page numbers, 100 per page, with ClickUp's filters), `tasks.get`,
 //! `tasks.create`, `tasks.update` (status changes included) and `tasks.delete`.
 
-use futures::FutureExt;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use http::Method;
 use plugboard_core::connector::schema_of;
@@ -11,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Id, Query, RATE_CLASS, body_without, custom_ids_query, failed, follow, invalid};
+use super::{Id, Query, RATE_CLASS, body_without, custom_ids_query, failed, invalid};
 use crate::client::ClickupClient;
 use crate::models::{Task, TaskPage};
 
@@ -468,27 +467,14 @@ impl TasksApi<'_> {
             .boxed()
     }
 
-    /// Every task across every page as ClickUp's JSON. Each page is fetched with the core's
-    /// page reader and [`TASK_PAGES`] (which decides when the last page was reached); the
-    /// next request is rebuilt from the input so every page keeps ClickUp's `[]` query form.
+    /// Every task across every page as ClickUp's JSON, paged by the core's
+    /// `Runtime::paginate` with [`TASK_PAGES`]: each later page is the first request with
+    /// only `page` changed, so ClickUp's `[]` query form is kept byte for byte.
     pub fn list_all_raw(&self, input: &ListTasks) -> BoxStream<'static, Result<Value>> {
-        // Validate once up front, so bad input fails before anything is sent.
-        if let Err(e) = self.list_request(input, 0) {
-            return failed(e);
+        match self.list_request(input, input.page.unwrap_or(0)) {
+            Ok(request) => self.client.runtime().paginate(request, TASK_PAGES),
+            Err(e) => failed(e),
         }
-        let client = self.client.clone();
-        let input = input.clone();
-        follow(input.page.unwrap_or(0), move |page| {
-            let client = client.clone();
-            let input = input.clone();
-            async move {
-                let request = client.tasks().list_request(&input, page)?;
-                let fetched = client.runtime().page(request, &TASK_PAGES).await?;
-                let next = fetched.next.is_some().then_some(page + 1);
-                Ok((fetched.items, next))
-            }
-            .boxed()
-        })
     }
 
     /// `GET /task/{task_id}`.

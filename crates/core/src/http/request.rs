@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use serde::Serialize;
-use url::Url;
+use url::{Url, form_urlencoded};
 
 use crate::connector::{OperationDescriptor, RateClass};
 use crate::error::{Error, Result};
@@ -100,20 +100,38 @@ impl ApiRequest {
         }
     }
 
-    /// Sets (replaces) a query parameter.
+    /// Sets (replaces) a query parameter, leaving every other pair byte for byte as it was
+    /// (so a platform's own forms such as `statuses[]=to%20do` survive). The first pair whose
+    /// decoded name is `name` takes the new value in place, later ones are dropped; without
+    /// one, `name=value` is appended. Name and value are encoded as [`ApiRequest::query`]
+    /// encodes them.
     pub fn set_query(&mut self, name: &str, value: &str) {
-        let pairs: Vec<(String, String)> = self
-            .url
-            .query_pairs()
-            .filter(|(k, _)| k != name)
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let mut q = self.url.query_pairs_mut();
-        q.clear();
-        for (k, v) in pairs {
-            q.append_pair(&k, &v);
+        let encoded = format!(
+            "{}={}",
+            form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>(),
+            form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>()
+        );
+        let mut segments: Vec<&str> = Vec::new();
+        let mut placed = false;
+        for segment in self.url.query().unwrap_or_default().split('&') {
+            let is_name = !segment.is_empty()
+                && form_urlencoded::parse(segment.as_bytes())
+                    .next()
+                    .is_some_and(|(k, _)| k == name);
+            if !is_name {
+                if !segment.is_empty() {
+                    segments.push(segment);
+                }
+            } else if !placed {
+                segments.push(&encoded);
+                placed = true;
+            }
         }
-        q.append_pair(name, value);
+        if !placed {
+            segments.push(&encoded);
+        }
+        let query = segments.join("&");
+        self.url.set_query(Some(&query));
     }
 
     /// Adds a header.
@@ -133,5 +151,69 @@ impl ApiRequest {
     /// Whether the response may be cached.
     pub fn is_cacheable(&self) -> bool {
         self.method == Method::GET && self.idempotent && self.cache_ttl.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connector::schema_of;
+
+    const LIST: OperationDescriptor = OperationDescriptor {
+        id: OperationId::new("things.list"),
+        summary: "test",
+        docs_url: "",
+        idempotent: true,
+        read_only: true,
+        paginated: true,
+        rate_class: RateClass("core"),
+        cache_ttl: None,
+        input_schema: schema_of::<serde_json::Value>,
+        output_schema: schema_of::<serde_json::Value>,
+    };
+
+    fn with_query(raw: &str) -> ApiRequest {
+        let mut request =
+            ApiRequest::new(&LIST, Method::GET, "https://api.example.com/list").unwrap();
+        request.url.set_query(Some(raw));
+        request
+    }
+
+    #[test]
+    fn set_query_keeps_the_other_pairs_byte_for_byte() {
+        let mut request = with_query("statuses[]=to%20do&statuses[]=done");
+        request.set_query("page", "2");
+        assert_eq!(
+            request.url.query(),
+            Some("statuses[]=to%20do&statuses[]=done&page=2")
+        );
+        request.set_query("page", "3");
+        assert_eq!(
+            request.url.query(),
+            Some("statuses[]=to%20do&statuses[]=done&page=3")
+        );
+    }
+
+    #[test]
+    fn set_query_replaces_in_place_and_encodes_like_query() {
+        // The first pair named `page` (even percent-encoded) takes the value, later ones go.
+        let mut request = with_query("%70age=0&tags[]=a%20b&page=9&x=1");
+        request.set_query("page", "1");
+        assert_eq!(request.url.query(), Some("page=1&tags[]=a%20b&x=1"));
+
+        let mut request = with_query("tags[]=a%20b");
+        request.set_query("next cursor", "a b&c=");
+        let expected = ApiRequest::new(&LIST, Method::GET, "https://api.example.com/list")
+            .unwrap()
+            .query("next cursor", "a b&c=");
+        assert_eq!(
+            request.url.query(),
+            Some(format!("tags[]=a%20b&{}", expected.url.query().unwrap()).as_str())
+        );
+
+        let mut request = with_query("");
+        request.url.set_query(None);
+        request.set_query("page", "0");
+        assert_eq!(request.url.query(), Some("page=0"));
     }
 }

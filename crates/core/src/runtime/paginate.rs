@@ -1,6 +1,6 @@
 //! One pagination engine for every style platforms use: `Link` headers (GitHub), body cursors
 //! (Slack, Meta, TikTok), page tokens (Google, Jira), page numbers (ClickUp, TikTok
-//! Business) and item offsets (Jira `startAt`).
+//! Business), item offsets (Jira `startAt`) and "after the last item" keys (ClickUp comments).
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde_json::Value;
@@ -59,6 +59,16 @@ pub enum Pagination {
         /// JSON pointer to the total number of items, when the platform reports it.
         total: Option<&'static str>,
     },
+    /// The next page starts after the last item received: for each `(param, pointer)` pair,
+    /// the value at JSON pointer `pointer` inside this page's last item (a non-empty string,
+    /// or a number as text) is set as the query parameter `param`. Done on an empty page or
+    /// when a pointer is missing (or null, or empty) in the last item. ClickUp's task comments (newest first) page
+    /// this way: `start` is the oldest comment's `date`, `start_id` its `id`, i.e.
+    /// `params: &[("start", "/date"), ("start_id", "/id")]`.
+    LastItem {
+        /// `(query parameter, JSON pointer inside the last item)` pairs.
+        params: &'static [(&'static str, &'static str)],
+    },
 }
 
 /// A paginated operation: the style and where the items are.
@@ -109,7 +119,7 @@ impl Runtime {
                 .at(self.connector(), Some(request.operation)));
             }
         };
-        let next = next_request(&request, &response, &body, spec, items.len());
+        let next = next_request(&request, &response, &body, spec, &items);
         Ok(Page { items, next })
     }
 
@@ -179,8 +189,9 @@ fn next_request(
     response: &ApiResponse,
     body: &Value,
     spec: &PageSpec,
-    count: usize,
+    items: &[Value],
 ) -> Option<ApiRequest> {
+    let count = items.len();
     let empty = count == 0;
     let mut next = request.clone();
     match spec.style {
@@ -259,6 +270,13 @@ fn next_request(
                 return None;
             }
             next.set_query(param, &offset.to_string());
+        }
+        Pagination::LastItem { params } => {
+            let last = items.last()?;
+            for (param, pointer) in params {
+                let value = text_at(last, pointer)?;
+                next.set_query(param, &value);
+            }
         }
     }
     Some(next)
