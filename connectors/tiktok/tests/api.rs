@@ -362,7 +362,6 @@ async fn campaigns_list_sends_business_parameters_and_pages_by_number() {
             page(vec![campaign(1), campaign(2)], 1),
             page(vec![campaign(3), campaign(4)], 2),
             page(vec![campaign(5)], 3),
-            page(vec![], 4),
         ],
     )
     .await;
@@ -385,6 +384,8 @@ async fn campaigns_list_sends_business_parameters_and_pages_by_number() {
         .unwrap();
     assert_eq!(raw.len(), 5);
     mock.assert_no_unexpected();
+    // Three pages per walk: none past `total_page`.
+    assert_eq!(mock.received_requests().await.len(), 6);
     for r in mock.received_requests().await {
         assert!(
             r.url

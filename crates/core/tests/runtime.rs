@@ -923,3 +923,63 @@ async fn last_item_pages_stop_when_the_last_item_lacks_a_key() {
     assert_eq!(items.len(), 2);
     assert_eq!(hits(&server).await, 1);
 }
+
+#[tokio::test]
+async fn a_missing_has_more_value_and_a_page_count_end_the_walk_without_an_extra_request() {
+    let server = MockServer::start().await;
+    // Meta style: the last page keeps its cursor but has no `paging.next`.
+    Mock::given(path("/graph"))
+        .and(wiremock::matchers::query_param_is_missing("after"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [1], "paging": {"cursors": {"after": "c1"}, "next": "https://x/graph?after=c1"}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/graph"))
+        .and(query_param("after", "c1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [2], "paging": {"cursors": {"after": "c2"}}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // TikTok Business style: pages from 1 up to `total_page`.
+    for page in 1..=2u64 {
+        Mock::given(path("/business"))
+            .and(query_param("page", page.to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "data": {"list": [page * 10], "page_info": {"page": page, "total_page": 2}}
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let rt = runtime(&server, fast_policy());
+    let meta = Pagination::Cursor {
+        param: "after",
+        next: "/paging/cursors/after",
+        has_more: Some("/paging/next"),
+        in_body: false,
+    };
+    assert_eq!(
+        collect(
+            &rt,
+            request(&GET, Method::GET, "/graph"),
+            PageSpec::new(meta, "/data")
+        )
+        .await,
+        vec![json!(1), json!(2)]
+    );
+    let business = Pagination::PageNumber {
+        param: "page",
+        first: 1,
+        last_page: Some("/data/page_info/total_page"),
+    };
+    let req = request(&GET, Method::GET, "/business").query("page", 1);
+    assert_eq!(
+        collect(&rt, req, PageSpec::new(business, "/data/list")).await,
+        vec![json!(10), json!(20)]
+    );
+    assert_eq!(hits(&server).await, 4, "no request past the last page");
+}

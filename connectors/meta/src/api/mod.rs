@@ -16,16 +16,13 @@ use serde_json::Value;
 
 use crate::client::MetaClient;
 
-/// How Graph edges page: `data[]` with `paging.cursors.after`, sent back as `after`.
-///
-/// Meta says the list ends when `paging.next` is absent; the core's cursor style ends when the
-/// cursor is absent, so after a last page that still carries `cursors.after` one more request
-/// is made, which answers an empty `data` without cursors and ends the walk.
+/// How Graph edges page: `data[]` with `paging.cursors.after`, sent back as `after`; the list
+/// ends when `paging.next` is absent (Meta keeps `cursors.after` on the last page).
 pub const GRAPH_PAGES: PageSpec = PageSpec::new(
     Pagination::Cursor {
         param: "after",
         next: "/paging/cursors/after",
-        has_more: None,
+        has_more: Some("/paging/next"),
         in_body: false,
     },
     "/data",

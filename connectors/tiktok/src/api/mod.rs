@@ -13,15 +13,13 @@ use plugboard_core::{ApiRequest, Error, Result, Runtime};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// How the API for Business pages lists: `page` from 1, items in `data.list`.
-///
-/// TikTok reports `data.page_info.total_page` rather than a last-page flag; the core's page
-/// number style ends on an empty page, so a walk makes one request past the last page.
+/// How the API for Business pages lists: `page` from 1, items in `data.list`; the walk ends
+/// at `data.page_info.total_page` (or on an empty page).
 pub const BUSINESS_PAGES: PageSpec = PageSpec::new(
     Pagination::PageNumber {
         param: "page",
         first: 1,
-        last_page: None,
+        last_page: Some("/data/page_info/total_page"),
     },
     "/data/list",
 );

@@ -163,6 +163,7 @@ struct Entry {
 }
 
 pub(crate) struct CircuitBreakers {
+    connector: &'static str,
     policy: BreakerPolicy,
     epoch: Instant,
     slot_ms: u64,
@@ -172,8 +173,9 @@ pub(crate) struct CircuitBreakers {
 }
 
 impl CircuitBreakers {
-    pub(crate) fn new(policy: BreakerPolicy) -> Self {
+    pub(crate) fn new(connector: &'static str, policy: BreakerPolicy) -> Self {
         Self {
+            connector,
             policy,
             epoch: Instant::now(),
             slot_ms: ((policy.window / SLOTS as u32).as_millis() as u64).max(1),
@@ -263,11 +265,13 @@ impl CircuitBreakers {
                 b.probe_successes += 1;
                 if b.probe_successes >= self.policy.close_after {
                     b.close();
+                    announce(self.connector, host, false);
                     tracing::info!(host, "circuit breaker closed");
                 }
             }
             (BreakerState::HalfOpen, Verdict::Failure) if probe => {
                 b.open(now);
+                announce(self.connector, host, true);
                 tracing::warn!(host, "circuit breaker re-opened: probe failed");
             }
             (BreakerState::Closed, v) => {
@@ -295,12 +299,34 @@ impl CircuitBreakers {
                     && (b.consecutive >= self.policy.consecutive_failures || ratio_trips)
                 {
                     b.open(now);
+                    announce(self.connector, host, true);
                     tracing::warn!(host, calls, failures, "circuit breaker opened");
                 }
             }
             _ => {}
         }
     }
+}
+
+/// Breakers that are open (or half-open) right now, process-wide: `(connector, host)`.
+static OPEN: Mutex<Vec<(&'static str, String)>> = Mutex::new(Vec::new());
+
+/// Records a transition: the `plugboard_breaker_open{connector, host}` gauge and the
+/// process-wide list [`open_breakers`] reads.
+fn announce(connector: &'static str, host: &str, open: bool) {
+    metrics::gauge!("plugboard_breaker_open", "connector" => connector, "host" => host.to_string())
+        .set(if open { 1.0 } else { 0.0 });
+    let mut list = OPEN.lock().unwrap_or_else(|e| e.into_inner());
+    list.retain(|(c, h)| !(*c == connector && h == host));
+    if open {
+        list.push((connector, host.to_string()));
+    }
+}
+
+/// The `(connector, host)` pairs whose circuit breaker is open or half-open in this process
+/// (for health reports).
+pub fn open_breakers() -> Vec<(&'static str, String)> {
+    OPEN.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
 fn open_error(host: &str, retry_after: Duration) -> Error {
@@ -324,7 +350,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn opens_after_consecutive_failures_then_half_opens_and_closes() {
-        let b = CircuitBreakers::new(BreakerPolicy::default());
+        let b = CircuitBreakers::new("test", BreakerPolicy::default());
         for _ in 0..4 {
             fail(&b, "h");
         }
@@ -348,7 +374,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn opens_on_failure_ratio_and_ignores_rate_limits() {
-        let b = CircuitBreakers::new(BreakerPolicy::default());
+        let b = CircuitBreakers::new("test", BreakerPolicy::default());
         for i in 0..10 {
             let v = if i % 2 == 1 {
                 Verdict::Failure
@@ -366,7 +392,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn failed_probe_reopens() {
-        let b = CircuitBreakers::new(BreakerPolicy::default());
+        let b = CircuitBreakers::new("test", BreakerPolicy::default());
         for _ in 0..5 {
             fail(&b, "h");
         }

@@ -15,7 +15,7 @@ mod rate_limit;
 mod retry;
 mod transport;
 
-pub use breaker::{BreakerPolicy, BreakerState};
+pub use breaker::{BreakerPolicy, BreakerState, open_breakers};
 pub use paginate::{Page, PageSpec, Pagination};
 pub use policy::{ClassQuota, Policy, PolicyOverrides, Quota};
 pub use retry::BudgetPolicy;
@@ -114,7 +114,10 @@ impl RuntimeBuilder {
         Ok(Runtime {
             inner: Arc::new(Inner {
                 connector: self.connector,
-                breakers: breaker::CircuitBreakers::new(self.policy.breaker),
+                breakers: breaker::CircuitBreakers::new(
+                    self.connector.as_str(),
+                    self.policy.breaker,
+                ),
                 gate: rate_limit::RateGate::new(
                     self.policy.quota,
                     &self.policy.class_quotas,

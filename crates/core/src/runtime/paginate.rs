@@ -15,13 +15,16 @@ pub enum Pagination {
     /// RFC 8288 `Link: <url>; rel="next"`; done when there is no `next`.
     LinkHeader,
     /// A cursor in the body at JSON pointer `next`, sent back as `param` (in the query, or in
-    /// a JSON body when `in_body`); done when it is absent, empty, or `has_more` is false.
+    /// a JSON body when `in_body`); done when it is absent or empty, or when the value at
+    /// `has_more` is `false`, `null` or missing.
     Cursor {
         /// The request parameter.
         param: &'static str,
         /// JSON pointer to the next cursor in the response.
         next: &'static str,
-        /// JSON pointer to a "more pages" boolean, when the platform has one.
+        /// JSON pointer to what says more pages follow, when the platform has it: a boolean
+        /// (TikTok `data.has_more`), or any value whose absence marks the last page (Meta
+        /// `paging.next`).
         has_more: Option<&'static str>,
         /// Whether the cursor goes in the JSON body instead of the query.
         in_body: bool,
@@ -37,13 +40,15 @@ pub enum Pagination {
         is_last: Option<&'static str>,
     },
     /// A page number in the query parameter `param`, starting at `first`; done on an empty
-    /// page or when `last_page` is true.
+    /// page, or when the value at `last_page` is `true` or a number of pages this page has
+    /// reached (TikTok Business `page_info.total_page`).
     PageNumber {
         /// The request parameter.
         param: &'static str,
         /// The first page's number.
         first: u64,
-        /// JSON pointer to a "last page" boolean, when the platform has one.
+        /// JSON pointer to a "last page" boolean or to the total number of pages, when the
+        /// platform has one.
         last_page: Option<&'static str>,
     },
     /// An item offset in the query parameter `param` (Jira `startAt`), starting at `first`;
@@ -206,8 +211,11 @@ fn next_request(
             has_more,
             in_body,
         } => {
-            if flag_at(body, has_more) == Some(false) {
-                return None;
+            if let Some(more) = has_more {
+                match body.pointer(more) {
+                    None | Some(Value::Null) | Some(Value::Bool(false)) => return None,
+                    Some(_) => {}
+                }
             }
             let raw = body.pointer(pointer)?;
             let cursor = text_at(body, pointer)?;
@@ -247,6 +255,13 @@ fn next_request(
                 .find(|(k, _)| k == param)
                 .and_then(|(_, v)| v.parse::<u64>().ok())
                 .unwrap_or(first);
+            let pages = last_page
+                .and_then(|p| body.pointer(p))
+                .and_then(Value::as_u64);
+            // `first` 0 counts pages from 0, so page `n` is the `n + 1`th.
+            if pages.is_some_and(|total| current + 1 - first.min(1) >= total) {
+                return None;
+            }
             next.set_query(param, &(current + 1).to_string());
         }
         Pagination::Offset {

@@ -114,8 +114,10 @@ impl Runtime {
             // A 401 (or a platform's own "token expired" answer, e.g. Atlassian's 403) is
             // given before anything is processed: renew the credential once and repeat,
             // whatever the operation's idempotency.
-            if matches!(error.kind(), ErrorKind::Unauthorized | ErrorKind::TokenExpired)
-                && !refreshed
+            if matches!(
+                error.kind(),
+                ErrorKind::Unauthorized | ErrorKind::TokenExpired
+            ) && !refreshed
                 && inner.auth.refresh_after_unauthorized().await?
             {
                 refreshed = true;
