@@ -31,6 +31,103 @@ pub enum Command {
     Webhook(WebhookCommand),
     /// Run the HTTP server: webhook ingress and health.
     Serve(ServeArgs),
+    /// The dead-letter queue: events whose delivery to the sinks failed for good.
+    #[command(subcommand)]
+    Dlq(DlqCommand),
+    /// The state store.
+    #[command(subcommand)]
+    Store(StoreCommand),
+    /// Print the unified channels or ad accounts of every configured connection, one JSON
+    /// record per line.
+    Sync(SyncArgs),
+}
+
+/// `plugboard dlq ...`. Works against a running or a stopped host: it talks to the store.
+#[derive(Debug, Subcommand)]
+pub enum DlqCommand {
+    /// List dead-lettered events (oldest first), one JSON object per line.
+    List(DlqListArgs),
+    /// Put dead-lettered events back in the queue; the workers deliver them again.
+    Replay(DlqReplayArgs),
+}
+
+/// `plugboard dlq list`.
+#[derive(Debug, Args)]
+pub struct DlqListArgs {
+    /// Only this connector's events.
+    #[arg(long, value_name = "ID")]
+    pub connector: Option<String>,
+    /// At most this many.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub limit: usize,
+}
+
+/// `plugboard dlq replay`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["id", "all"])))]
+pub struct DlqReplayArgs {
+    /// The entry id (from `dlq list`).
+    pub id: Option<u64>,
+    /// Every dead-lettered event (of `--connector`, when given).
+    #[arg(long)]
+    pub all: bool,
+    /// With `--all`: only this connector's events.
+    #[arg(long, value_name = "ID", requires = "all")]
+    pub connector: Option<String>,
+}
+
+/// `plugboard store ...`.
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Write a consistent copy of the SQLite store to PATH while it is in use.
+    Backup(BackupArgs),
+}
+
+/// `plugboard store backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy (must not exist).
+    pub path: PathBuf,
+}
+
+/// `plugboard webhook url`.
+#[derive(Debug, Args)]
+pub struct UrlArgs {
+    /// The connector id.
+    pub connector: String,
+    /// The connection's name.
+    #[arg(long, value_name = "NAME")]
+    pub connection: String,
+}
+
+/// `plugboard sync`.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// What to list.
+    #[arg(value_enum)]
+    pub kind: SyncKind,
+    /// Only this connector's connections.
+    #[arg(long, value_name = "ID")]
+    pub connector: Option<String>,
+}
+
+/// What `plugboard sync` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SyncKind {
+    /// Slack channels, Meta pages and Instagram accounts, YouTube channels, TikTok accounts.
+    Channels,
+    /// Meta ad accounts, Google Ads customers, TikTok advertisers.
+    AdAccounts,
+}
+
+impl SyncKind {
+    /// How the kind reads in a sentence.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Channels => "channels",
+            Self::AdAccounts => "ad accounts",
+        }
+    }
 }
 
 /// `plugboard connectors`.
@@ -71,6 +168,8 @@ pub struct CallArgs {
 pub enum WebhookCommand {
     /// Verify a delivery's signature. Exit 0 valid, 1 rejected, 2 usage error.
     Verify(VerifyArgs),
+    /// Print a connection's own webhook URL (`/webhooks/<connector>/<connection>?token=...`).
+    Url(UrlArgs),
 }
 
 /// `plugboard webhook verify`. Its `Debug` hides the secrets.

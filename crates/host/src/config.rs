@@ -1,6 +1,7 @@
-//! Host configuration: an optional `plugboard.toml` (`[server]` and one `[connectors.<id>]`
-//! table per connector), then `PLUGBOARD_<CONNECTOR>_*` environment overrides for every
-//! registered connector. Errors name the key at fault and never show a secret's value.
+//! Host configuration: an optional `plugboard.toml` — `[server]`, `[store]`, `[ingress]` (see
+//! `plugboard_ingress::IngressConfig`) and one `[connectors.<id>]` table per connector — then
+//! environment overrides (`PLUGBOARD_STORE_URL`, `PLUGBOARD_<CONNECTOR>_*`). Errors name the
+//! key at fault and never show a secret's value.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -8,6 +9,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use plugboard_core::{ConnectorConfig, ConnectorDescriptor, Registry};
+use plugboard_ingress::IngressConfig;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -16,8 +18,11 @@ use crate::error::CliError;
 /// The file read when `--config` is not given, if it exists.
 pub const DEFAULT_CONFIG_FILE: &str = "plugboard.toml";
 
-/// The default body limit of webhook deliveries: 1 MiB.
-pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+/// The store used when none is configured: an SQLite file in the working directory.
+pub const DEFAULT_STORE_URL: &str = "sqlite://plugboard.db";
+
+/// The environment variable that overrides `store.url`.
+pub const STORE_URL_ENV: &str = "PLUGBOARD_STORE_URL";
 
 /// Keys of a connector table whose values are secrets: never echoed in errors.
 const SECRET_KEYS: &[&str] = &["token", "webhook_secret", "webhook_secrets", "secrets"];
@@ -29,32 +34,96 @@ pub struct ServerConfig {
     /// The address to listen on.
     #[serde(default = "default_listen")]
     pub listen: SocketAddr,
-    /// The largest webhook body accepted, in bytes (larger: 413).
-    #[serde(default = "default_body_limit")]
-    pub body_limit_bytes: usize,
-    /// The JSON-lines file verified deliveries are appended to.
-    #[serde(default = "default_events_file")]
-    pub events_file: PathBuf,
+    /// This instance's name: it owns the inbox leases it takes, and takes back its own leases
+    /// at once when it restarts after a crash. Keep it stable per host and distinct across
+    /// hosts sharing a store. Default: `plugboard-<hostname>`.
+    #[serde(default)]
+    pub instance: Option<String>,
+    /// The URL platforms reach this server at (for printed webhook URLs and OAuth redirects),
+    /// e.g. `https://hooks.example.com`. Default: `http://<listen>`.
+    #[serde(default)]
+    pub public_url: Option<url::Url>,
+    /// The connectors that receive webhooks. Default: every connector with a webhook scheme
+    /// that has any configuration. Each one must have a webhook secret, or `serve` refuses to
+    /// start.
+    #[serde(default)]
+    pub webhooks: Option<Vec<String>>,
+    /// How often each configured connection's upstream health is probed (its connector's
+    /// health operation: GitHub `rate_limit`, Slack `auth.test`, Jira `serverInfo`...), in
+    /// seconds. `0` turns probing off. Default 60.
+    #[serde(default = "default_probe_interval")]
+    pub probe_interval_secs: u64,
+    /// Per-connection webhook URLs (`/webhooks/{connector}/{connection}?token=...`), by
+    /// connector id: `github = ["acme", "globex"]`. Stored connections of a connector that
+    /// receives webhooks get one too. `plugboard webhook url` prints them.
+    #[serde(default)]
+    pub connections: BTreeMap<String, Vec<String>>,
+    /// The master key file, used when `PLUGBOARD_MASTER_KEY` is not set (created with mode
+    /// 0600 when missing). It seals stored credentials and derives OAuth `state` and
+    /// per-connection URL tokens. Default `plugboard.key`.
+    #[serde(default = "default_key_file")]
+    pub key_file: PathBuf,
+}
+
+fn default_key_file() -> PathBuf {
+    PathBuf::from("plugboard.key")
+}
+
+fn default_probe_interval() -> u64 {
+    60
 }
 
 fn default_listen() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 8080))
 }
 
-fn default_body_limit() -> usize {
-    DEFAULT_BODY_LIMIT
-}
-
-fn default_events_file() -> PathBuf {
-    PathBuf::from("plugboard-events.jsonl")
-}
-
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             listen: default_listen(),
-            body_limit_bytes: default_body_limit(),
-            events_file: default_events_file(),
+            instance: None,
+            public_url: None,
+            webhooks: None,
+            probe_interval_secs: default_probe_interval(),
+            connections: BTreeMap::new(),
+            key_file: default_key_file(),
+        }
+    }
+}
+
+impl ServerConfig {
+    /// The instance name (configured, else `plugboard-<hostname>`).
+    pub fn instance(&self) -> String {
+        self.instance.clone().unwrap_or_else(|| {
+            let host = std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .or_else(|| std::env::var("HOSTNAME").ok())
+                .unwrap_or_else(|| "local".into());
+            format!("plugboard-{host}")
+        })
+    }
+}
+
+/// The `[store]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    /// `sqlite://path.db` (the default, `sqlite://plugboard.db`), `redis://host:port/db`
+    /// (several hosts sharing work) or `memory://` (nothing survives a restart).
+    #[serde(default = "default_store_url")]
+    pub url: String,
+}
+
+fn default_store_url() -> String {
+    DEFAULT_STORE_URL.to_string()
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self {
+            url: default_store_url(),
         }
     }
 }
@@ -66,7 +135,12 @@ pub struct HostConfig {
     pub source: Option<PathBuf>,
     /// The `[server]` table.
     pub server: ServerConfig,
+    /// The `[store]` table.
+    pub store: StoreConfig,
+    /// The `[ingress]` table.
+    pub ingress: IngressConfig,
     connectors: BTreeMap<&'static str, ConnectorConfig>,
+    configured: std::collections::BTreeSet<&'static str>,
 }
 
 impl fmt::Debug for HostConfig {
@@ -75,6 +149,8 @@ impl fmt::Debug for HostConfig {
         f.debug_struct("HostConfig")
             .field("source", &self.source)
             .field("server", &self.server)
+            .field("store", &self.store)
+            .field("ingress", &self.ingress)
             .field("connectors", &self.connectors)
             .finish()
     }
@@ -126,9 +202,21 @@ impl HostConfig {
             Some(toml::Value::Table(t)) => typed::<ServerConfig>("server", t, &[])?,
             Some(_) => return Err("server: expected a table ([server])".into()),
         };
-        if server.body_limit_bytes == 0 {
-            return Err("server.body_limit_bytes: must be at least 1".into());
+        let mut store = match root.remove("store") {
+            None => StoreConfig::default(),
+            Some(toml::Value::Table(t)) => typed::<StoreConfig>("store", t, &["url"])?,
+            Some(_) => return Err("store: expected a table ([store])".into()),
+        };
+        if let Some(url) = env(STORE_URL_ENV) {
+            store.url = url;
         }
+        let ingress = match root.remove("ingress") {
+            None => IngressConfig::default(),
+            Some(value @ toml::Value::Table(_)) => {
+                IngressConfig::from_toml_value(value).map_err(|e| e.to_string())?
+            }
+            Some(_) => return Err("ingress: expected a table ([ingress])".into()),
+        };
 
         let mut tables = match root.remove("connectors") {
             None => toml::Table::new(),
@@ -137,7 +225,7 @@ impl HostConfig {
         };
         if let Some(key) = root.keys().next() {
             return Err(format!(
-                "unknown top-level key `{key}`; expected `server` or `connectors`"
+                "unknown top-level key `{key}`; expected `server`, `store`, `ingress` or `connectors`"
             ));
         }
         if let Some(unknown) = tables.keys().find(|k| registry.get(k).is_none()) {
@@ -148,10 +236,13 @@ impl HostConfig {
         }
 
         let mut connectors = BTreeMap::new();
+        let mut configured = std::collections::BTreeSet::new();
         for descriptor in registry.iter() {
             let id = descriptor.id();
             let prefix = format!("connectors.{id}");
-            let mut config = match tables.remove(id.as_str()) {
+            let table = tables.remove(id.as_str());
+            let had_table = table.is_some();
+            let mut config = match table {
                 None => ConnectorConfig::default(),
                 Some(toml::Value::Table(mut t)) => {
                     // The connector's own keys (Jira `email`, OAuth `client_secret`...) first;
@@ -170,13 +261,69 @@ impl HostConfig {
                 .apply_env(id, &env)
                 .map_err(|e| e.message().to_string())?;
             config.apply_env_keys(id, descriptor.config_keys, &env);
+            let has_values = config.base_url.is_some()
+                || config.token.is_some()
+                || !config.webhook_secrets.is_empty()
+                || !config.settings.is_empty()
+                || !config.secrets.is_empty();
+            if had_table || has_values {
+                configured.insert(id.as_str());
+            }
             connectors.insert(id.as_str(), config);
+        }
+        for (id, names) in &server.connections {
+            if registry.get(id).is_none() {
+                return Err(format!(
+                    "server.connections.{id}: unknown connector; known connectors: {}",
+                    registry.ids().join(", ")
+                ));
+            }
+            if let Some((i, name)) = names
+                .iter()
+                .enumerate()
+                .find(|(_, n)| !plugboard_ingress::endpoint::is_valid_connection_name(n))
+            {
+                return Err(format!(
+                    "server.connections.{id}[{i}]: `{name}` is not a valid connection name \
+                     (1 to 64 of lowercase letters, digits, `-` and `_`)"
+                ));
+            }
+        }
+        if let Some(ids) = &server.webhooks {
+            for (i, id) in ids.iter().enumerate() {
+                if registry.get(id).is_none() {
+                    return Err(format!(
+                        "server.webhooks[{i}]: unknown connector `{id}`; known connectors: {}",
+                        registry.ids().join(", ")
+                    ));
+                }
+            }
         }
         Ok(Self {
             source: None,
             server,
+            store,
+            ingress,
             connectors,
+            configured,
         })
+    }
+
+    /// Whether the connector has any configuration (a file table or environment values).
+    pub fn is_configured(&self, descriptor: &ConnectorDescriptor) -> bool {
+        self.configured.contains(descriptor.id().as_str())
+    }
+
+    /// Whether the connector receives webhooks on this server: listed in `server.webhooks`,
+    /// or (without that list) it has a webhook scheme and any configuration.
+    pub fn receives_webhooks(&self, descriptor: &ConnectorDescriptor) -> bool {
+        if descriptor.webhook_verifier.is_none() {
+            return false;
+        }
+        match &self.server.webhooks {
+            Some(ids) => ids.iter().any(|id| id == descriptor.id().as_str()),
+            None => self.is_configured(descriptor),
+        }
     }
 
     /// The configuration of a registered connector.
@@ -328,8 +475,10 @@ mod tests {
     fn empty_text_gives_defaults_for_every_connector() {
         let c = HostConfig::parse("", registry(), no_env).unwrap();
         assert_eq!(c.server.listen, "127.0.0.1:8080".parse().unwrap());
-        assert_eq!(c.server.body_limit_bytes, DEFAULT_BODY_LIMIT);
+        assert_eq!(c.store.url, DEFAULT_STORE_URL);
+        assert_eq!(c.ingress.body_limit_bytes, 1024 * 1024);
         assert_eq!(c.connectors.len(), registry().len());
+        assert!(registry().iter().all(|d| !c.receives_webhooks(d)));
     }
 
     #[test]
@@ -337,8 +486,14 @@ mod tests {
         let text = r#"
 [server]
 listen = "0.0.0.0:9000"
+instance = "host-a"
+
+[store]
+url = "sqlite:///var/lib/plugboard/state.db"
+
+[ingress]
 body_limit_bytes = 2048
-events_file = "/tmp/e.jsonl"
+retry_schedule = ["1s", "5s"]
 
 [connectors.github]
 base_url = "https://ghe.example.com"
@@ -350,7 +505,12 @@ webhook_secret = "s1"
         })
         .unwrap();
         assert_eq!(c.server.listen.port(), 9000);
-        assert_eq!(c.server.body_limit_bytes, 2048);
+        assert_eq!(c.server.instance(), "host-a");
+        assert_eq!(c.store.url, "sqlite:///var/lib/plugboard/state.db");
+        assert_eq!(c.ingress.body_limit_bytes, 2048);
+        assert_eq!(c.ingress.retry_schedule.len(), 2);
+        let github = registry().require("github").unwrap();
+        assert!(c.receives_webhooks(github), "configured with a verifier");
         let gh = c.connector(registry().require("github").unwrap());
         assert_eq!(gh.token.as_ref().unwrap().expose_secret(), "from-env");
         assert_eq!(gh.webhook_secrets.len(), 1);
@@ -414,7 +574,6 @@ webhook_secret = "s1"
         let start = section.find("```toml\n").unwrap() + "```toml\n".len();
         let text = &section[start..start + section[start..].find("```").unwrap()];
         let c = HostConfig::parse(text, registry(), no_env).unwrap();
-        assert_eq!(c.server.body_limit_bytes, DEFAULT_BODY_LIMIT);
         let gh = c.connector(registry().require("github").unwrap());
         assert_eq!(gh.policy.requests_per_minute, Some(80));
         let e = HostConfig::parse("[server]\nlisten = \"nope\"\n", registry(), no_env)

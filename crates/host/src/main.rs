@@ -5,7 +5,9 @@
 mod cli;
 mod commands;
 mod config;
+mod connections;
 mod error;
+mod keys;
 mod linked;
 mod output;
 

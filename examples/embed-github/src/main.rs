@@ -1,67 +1,66 @@
-//! Embeds plugboard's GitHub client in an application: lists a repository's open issues across
-//! every page, then verifies a webhook delivery the way an HTTP handler would.
+//! Embeds plugboard's GitHub connector in an application, both halves at once:
+//!
+//! - calling GitHub with the typed client: given `OWNER REPO`, it prints the repository's
+//!   open issues;
+//! - receiving GitHub's webhooks in-process: it serves `POST /webhooks/github` (plus
+//!   `GET /health` and `GET /metrics`) and comments on every newly opened issue.
 //!
 //! ```sh
-//! PLUGBOARD_GITHUB_TOKEN=ghp_... cargo run -p example-embed-github -- rust-lang rust
+//! export PLUGBOARD_GITHUB_TOKEN=ghp_...          # for the API calls
+//! export PLUGBOARD_GITHUB_WEBHOOK_SECRET=...      # the webhook's secret
+//! PORT=3000 cargo run -p example-embed-github -- octocat Hello-World
 //! ```
-//! Without arguments it only runs the webhook half, offline.
+//!
+//! Point the repository's webhook (content type `application/json`, same secret) at
+//! `https://<public host>/webhooks/github`, e.g. through a tunnel to `127.0.0.1:$PORT`.
+//! Ctrl-C stops it gracefully: no new requests, the running deliveries finish.
 
-use std::time::SystemTime;
+use std::net::Ipv4Addr;
 
-use bytes::Bytes;
-use futures::TryStreamExt;
-use http::{HeaderMap, Method};
-use plugboard_core::{ConnectorConfig, WebhookRequest, WebhookSecrets, WebhookVerifier};
-use plugboard_github::api::issues::{ListIssues, StateFilter};
-use plugboard_github::{GITHUB_WEBHOOKS, GithubClient, INFO};
+use example_embed_github::{on_event, open_issues, webhook_ingress};
+use plugboard_core::{ConnectorConfig, WebhookSecrets};
+use plugboard_github::{GithubClient, INFO};
+use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // PLUGBOARD_GITHUB_TOKEN, _WEBHOOK_SECRET, _WEBHOOK_SECRET_PREVIOUS, _BASE_URL...
+    let config = ConnectorConfig::from_env(INFO.id)?;
+    let github = GithubClient::from_config(&config)?;
+
+    // Calling.
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let [owner, repo] = args.as_slice() {
-        let github = GithubClient::from_config(&ConnectorConfig::from_env(INFO.id)?)?;
-        let input = ListIssues {
-            owner: owner.clone(),
-            repo: repo.clone(),
-            state: Some(StateFilter::Open),
-            per_page: Some(100),
-            ..Default::default()
-        };
-        let mut issues = github.issues().list_all(&input);
-        let mut count = 0;
-        while let Some(issue) = issues.try_next().await? {
-            count += 1;
-            if count <= 5 {
-                println!("#{} {}", issue.number, issue.title);
-            }
+        let issues = open_issues(&github, owner, repo).await?;
+        for issue in issues.iter().take(5) {
+            println!("#{} {}", issue.number, issue.title);
         }
-        println!("{count} open issues and pull requests in {owner}/{repo}");
+        println!(
+            "{} open issues and pull requests in {owner}/{repo}",
+            issues.len()
+        );
     }
 
-    // A delivery as an HTTP framework hands it over: headers and the raw body bytes.
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        "x-hub-signature-256",
-        "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17".parse()?,
-    );
-    headers.insert("x-github-event", "ping".parse()?);
-    headers.insert(
-        "x-github-delivery",
-        "72d3162e-cc78-11e3-81ab-4c9367dc0958".parse()?,
-    );
-    let body = Bytes::from_static(b"Hello, World!");
-    let secrets = WebhookSecrets::from_strs(["It's a Secret to Everybody"])?;
-    let request = WebhookRequest {
-        method: &Method::POST,
-        headers: &headers,
-        query: None,
-        body: &body,
+    // Receiving. The secrets are the current one and, during a rotation, the previous one.
+    let secrets = WebhookSecrets::new(config.webhook_secrets.clone())
+        .map_err(|_| "set PLUGBOARD_GITHUB_WEBHOOK_SECRET to the webhook's secret")?;
+    let ingress = webhook_ingress(secrets, move |event, delivery| {
+        let github = github.clone();
+        async move { on_event(&github, event, &delivery).await }
+    })?;
+    let port = match std::env::var("PORT") {
+        Ok(port) => port.parse()?,
+        Err(_) => 3000,
     };
-    let verified = GITHUB_WEBHOOKS.verify(&request, &secrets, SystemTime::now())?;
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
     println!(
-        "verified {} delivery {}",
-        verified.event_type(),
-        verified.event_id()
+        "receiving on http://{}/webhooks/github",
+        listener.local_addr()?
     );
+    ingress
+        .serve(listener, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
     Ok(())
 }

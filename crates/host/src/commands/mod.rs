@@ -3,10 +3,13 @@
 pub mod batch;
 pub mod call;
 pub mod connectors;
+pub mod dlq;
 pub mod serve;
+pub mod store;
+pub mod sync;
 pub mod webhook;
 
-use crate::cli::{Cli, Command, WebhookCommand};
+use crate::cli::{Cli, Command, DlqCommand, StoreCommand, WebhookCommand};
 use crate::error::CliError;
 
 /// Runs the parsed command line.
@@ -16,6 +19,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Connectors(args) => connectors::run(args),
         Command::Call(args) => call::run(args, config).await,
         Command::Webhook(WebhookCommand::Verify(args)) => webhook::verify(args, config),
+        Command::Webhook(WebhookCommand::Url(args)) => webhook::url(args, config),
+        Command::Dlq(DlqCommand::List(args)) => dlq::list(args, config).await,
+        Command::Dlq(DlqCommand::Replay(args)) => dlq::replay(args, config).await,
+        Command::Store(StoreCommand::Backup(args)) => store::backup(args, config).await,
         Command::Serve(args) => serve::run(args, config).await,
+        Command::Sync(args) => sync::run(args, config).await,
     }
 }

@@ -1,55 +1,27 @@
-//! `plugboard serve`: a minimal, honest webhook ingress.
+//! `plugboard serve`: the webhook ingress (`plugboard_ingress`) on the configured store, with
+//! the host's own parts around it — which connectors receive webhooks, the Prometheus
+//! recorder, upstream health probes, and signal handling.
 //!
-//! - `GET /health`: `{"status":"ok","connectors":[{"id","webhooks_supported","webhooks_configured"}]}`;
-//! - `POST /webhooks/{connector}` (and `GET` for handshakes): body limit (413) → handshake →
-//!   signature verification over the raw bytes (401) → de-duplication by event id → one JSON
-//!   line appended to the events file, flushed and fsynced → `200`.
-//!
-//! Every response carries `X-Request-Id`. Ctrl-C or SIGTERM stops accepting connections and
-//! lets requests in flight finish. Durable queues, sinks and retries come later.
+//! Routes: `POST|GET /webhooks/{connector}[/{connection}]`, `GET /health`, `GET /metrics`.
+//! Every response carries `X-Request-Id`. SIGTERM or Ctrl-C stops accepting, lets requests
+//! in flight finish, stops the workers after their current delivery (their other leases go
+//! back to the queue) and flushes the store: nothing acknowledged is lost.
 
-mod events;
-mod request_id;
-mod webhooks;
+mod probes;
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::response::{IntoResponse, Json, Response};
-use axum::routing::get;
-use http::StatusCode;
-use plugboard_core::{ConnectorId, Registry, WebhookSecrets, WebhookVerifier};
-use serde_json::json;
+use std::collections::BTreeSet;
+
+use plugboard_core::{Registry, WebhookSecrets, WebhookVerifier};
+use plugboard_credentials::ConnectionStore;
+use plugboard_ingress::Ingress;
 
 use crate::cli::ServeArgs;
 use crate::config::HostConfig;
 use crate::error::CliError;
-
-pub use events::EventLog;
-
-/// What the server knows about one registered connector.
-pub struct Endpoint {
-    /// The connector.
-    pub id: ConnectorId,
-    /// Its verifier, when the platform sends webhooks.
-    pub verifier: Option<&'static dyn WebhookVerifier>,
-    /// The configured secrets; `None` leaves the endpoint closed (404).
-    pub secrets: Option<WebhookSecrets>,
-}
-
-/// Shared server state.
-pub struct AppState {
-    /// Every registered connector by id.
-    pub endpoints: BTreeMap<&'static str, Endpoint>,
-    /// Where verified deliveries go.
-    pub events: EventLog,
-    /// The body limit, for error messages.
-    pub body_limit: usize,
-}
 
 /// Runs the server until Ctrl-C or SIGTERM.
 pub async fn run(args: &ServeArgs, config_path: Option<&Path>) -> Result<(), CliError> {
@@ -57,49 +29,93 @@ pub async fn run(args: &ServeArgs, config_path: Option<&Path>) -> Result<(), Cli
     let config = HostConfig::load(config_path, registry)?;
     let listen = args.listen.unwrap_or(config.server.listen);
 
-    let mut endpoints = BTreeMap::new();
-    for d in registry.iter() {
-        let id = d.id();
-        let secrets = WebhookSecrets::new(config.connector(d).webhook_secrets).ok();
-        match (d.webhook_verifier, &secrets) {
-            (Some(_), Some(_)) => {
-                tracing::info!(connector = %id, "webhooks enabled at /webhooks/{id}")
-            }
-            (Some(_), None) => tracing::info!(
-                connector = %id,
-                "webhooks disabled: set PLUGBOARD_{}_WEBHOOK_SECRET or connectors.{id}.webhook_secret",
-                id.env_prefix()
-            ),
-            (None, _) => {}
+    // One process-wide recorder, installed before any runtime records a metric.
+    let prometheus = plugboard_ingress::prometheus_builder()
+        .install_recorder()
+        .map_err(|e| CliError::failed(format!("cannot install the metrics recorder: {e}")))?;
+
+    let store = plugboard_store::open(&config.store.url)
+        .await
+        .map_err(|e| CliError::usage(format!("store.url: {e}")))?;
+    tracing::info!(backend = store.backend(), "store opened");
+
+    let sealer = crate::keys::sealer(&config)?;
+    let connections = ConnectionStore::new(store.clone(), sealer.clone());
+    let stored = match connections.list(None).await {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::error!("cannot read stored connections: {e}");
+            Vec::new()
         }
-        endpoints.insert(
-            id.as_str(),
-            Endpoint {
-                id,
-                verifier: d.webhook_verifier,
-                secrets,
-            },
+    };
+
+    let owner = config.server.instance();
+    let mut builder = Ingress::builder()
+        .store(store)
+        .config(config.ingress.clone())
+        .owner(owner.clone())
+        .prometheus(prometheus);
+    let mut enabled = Vec::new();
+    for descriptor in registry.iter() {
+        let Some(verifier) = descriptor.webhook_verifier else {
+            continue;
+        };
+        if !config.receives_webhooks(descriptor) {
+            continue;
+        }
+        let id = descriptor.id();
+        let connector_config = config.connector(descriptor);
+        let secrets = WebhookSecrets::new(connector_config.webhook_secrets.clone()).ok();
+        // A verifier built from the configuration (Meta's handshake verify token) wins over
+        // the static one; it lives as long as the process.
+        let verifier = match (descriptor.build)(connector_config)
+            .ok()
+            .and_then(|c| c.configured_webhook_verifier())
+        {
+            Some(configured) => {
+                let leaked: &'static Arc<dyn WebhookVerifier> = Box::leak(Box::new(configured));
+                leaked.as_ref()
+            }
+            None => verifier,
+        };
+        builder = builder.endpoint(id, verifier, secrets);
+        let mut names: BTreeSet<String> = config
+            .server
+            .connections
+            .get(id.as_str())
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        names.extend(
+            stored
+                .iter()
+                .filter(|c| c.key.connector == id.as_str())
+                .map(|c| c.key.name.clone())
+                .filter(|n| plugboard_ingress::endpoint::is_valid_connection_name(n)),
+        );
+        for name in names {
+            let token = crate::keys::webhook_url_token(&sealer, id.as_str(), &name);
+            builder = builder.connection(id, name, token, None);
+        }
+        enabled.push(id);
+    }
+    let probes = probes::Probes::start(registry, &config);
+    builder = builder.health_contributor(probes.clone());
+    let ingress = builder.build().map_err(|e| match e.key() {
+        Some(key) => CliError::usage(format!(
+            "{e} (set {key}, or leave the connector out of server.webhooks)"
+        )),
+        None => CliError::usage(e.to_string()),
+    })?;
+    for id in &enabled {
+        tracing::info!(connector = %id, "webhooks enabled at /webhooks/{id}");
+    }
+    if enabled.is_empty() {
+        tracing::info!(
+            "no connector receives webhooks: configure one (e.g. PLUGBOARD_GITHUB_WEBHOOK_SECRET)"
         );
     }
-
-    let events_path = config.server.events_file.clone();
-    let events = tokio::task::spawn_blocking(move || EventLog::open(&events_path))
-        .await
-        .map_err(|e| CliError::failed(format!("opening the events file: {e}")))?
-        .map_err(|e| {
-            CliError::usage(format!(
-                "cannot open events file {}: {e}",
-                config.server.events_file.display()
-            ))
-        })?;
-    tracing::info!(path = %config.server.events_file.display(), known = events.len(), "events file");
-
-    let state = Arc::new(AppState {
-        endpoints,
-        events,
-        body_limit: config.server.body_limit_bytes,
-    });
-    let app = router(state);
 
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -107,62 +123,29 @@ pub async fn run(args: &ServeArgs, config_path: Option<&Path>) -> Result<(), Cli
     let local = listener
         .local_addr()
         .map_err(|e| CliError::failed(format!("listening socket: {e}")))?;
+
+    let workers = ingress
+        .start()
+        .await
+        .map_err(|e| CliError::failed(format!("starting the ingress: {e}")))?;
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "plugboard listening on http://{local}")?;
         out.flush()?;
     }
-    tracing::info!(%local, "listening");
+    tracing::info!(%local, instance = %owner, "listening");
 
-    axum::serve(listener, app)
+    let app = ingress.router();
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| CliError::failed(format!("server: {e}")))?;
+        .await;
+    probes.stop();
+    tracing::info!("server stopped; stopping workers");
+    let stopped = workers.shutdown().await;
+    served.map_err(|e| CliError::failed(format!("server: {e}")))?;
+    stopped.map_err(|e| CliError::failed(format!("stopping the ingress: {e}")))?;
     tracing::info!("stopped");
     Ok(())
-}
-
-/// The routes and layers.
-pub fn router(state: Arc<AppState>) -> Router {
-    let limit = state.body_limit;
-    Router::new()
-        .route("/health", get(health))
-        .route(
-            "/webhooks/{connector}",
-            get(webhooks::receive).post(webhooks::receive),
-        )
-        .fallback(not_found)
-        .layer(DefaultBodyLimit::max(limit))
-        .layer(axum::middleware::from_fn(request_id::layer))
-        .with_state(state)
-}
-
-async fn health(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
-    let connectors: Vec<_> = state
-        .endpoints
-        .values()
-        .map(|e| {
-            json!({
-                "id": e.id.as_str(),
-                "webhooks_supported": e.verifier.is_some(),
-                "webhooks_configured": e.verifier.is_some() && e.secrets.is_some(),
-            })
-        })
-        .collect();
-    Json(json!({ "status": "ok", "connectors": connectors }))
-}
-
-async fn not_found() -> Response {
-    error_response(StatusCode::NOT_FOUND, "no such route", json!({}))
-}
-
-/// A JSON error answer: `{"error": message, ...extra}`.
-pub fn error_response(status: StatusCode, message: &str, extra: serde_json::Value) -> Response {
-    let mut body = json!({ "error": message });
-    if let (Some(body), serde_json::Value::Object(extra)) = (body.as_object_mut(), extra) {
-        body.extend(extra);
-    }
-    (status, Json(body)).into_response()
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

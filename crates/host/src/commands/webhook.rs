@@ -12,7 +12,7 @@ use plugboard_core::webhook::STANDARD_WEBHOOKS;
 use plugboard_core::{Registry, SecretString, WebhookRequest, WebhookSecrets, WebhookVerifier};
 use serde_json::json;
 
-use crate::cli::VerifyArgs;
+use crate::cli::{UrlArgs, VerifyArgs};
 use crate::config::HostConfig;
 use crate::error::CliError;
 use crate::output;
@@ -145,6 +145,42 @@ fn read_body(file: Option<&Path>) -> Result<Bytes, CliError> {
         }
     }
     .map(Bytes::from)
+}
+
+/// Runs `webhook url`: prints the connection's URL (with `server.public_url` when set, else the
+/// listen address) as JSON.
+pub fn url(args: &UrlArgs, config_path: Option<&Path>) -> Result<(), CliError> {
+    let registry = Registry::global();
+    let descriptor = registry
+        .require(&args.connector)
+        .map_err(|e| CliError::usage(e.message()))?;
+    if descriptor.webhook_verifier.is_none() {
+        return Err(CliError::usage(format!(
+            "{} does not receive webhooks",
+            descriptor.id()
+        )));
+    }
+    if !plugboard_ingress::endpoint::is_valid_connection_name(&args.connection) {
+        return Err(CliError::usage(format!(
+            "--connection: `{}` is not a valid connection name (1 to 64 of lowercase letters, \
+             digits, `-` and `_`)",
+            args.connection
+        )));
+    }
+    let config = HostConfig::load(config_path, registry)?;
+    let sealer = crate::keys::sealer(&config)?;
+    let token = crate::keys::webhook_url_token(&sealer, descriptor.id().as_str(), &args.connection);
+    let path =
+        plugboard_ingress::connection_path(descriptor.id().as_str(), &args.connection, &token);
+    let base = match &config.server.public_url {
+        Some(url) => url.as_str().trim_end_matches('/').to_string(),
+        None => format!("http://{}", config.server.listen),
+    };
+    output::print_value(&json!({
+        "connector": descriptor.id().as_str(),
+        "connection": args.connection,
+        "url": format!("{base}{path}"),
+    }))
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 
 mod call;
 mod connectors;
+mod host;
+mod ingest;
 mod serve;
 mod support;
 mod webhook_verify;

@@ -1,107 +1,15 @@
-//! `plugboard serve`: the real binary on a free port, driven over HTTP.
+//! `plugboard serve`: the real binary on a free port with an SQLite store in a scratch
+//! directory, driven over HTTP: answers, what reaches the sink, health, metrics, refusals.
 
-use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
 
+use plugboard_testkit::webhooks;
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
-use tokio::task::JoinHandle;
 
-use crate::support::{assert_no_secret, github_example as gh, plugboard, scratch_dir};
+use crate::host::{Host, eventually, sink_lines, write_config};
+use crate::support::{assert_no_secret, github_example as gh, plugboard, run, scratch_dir};
 
-struct Server {
-    child: tokio::process::Child,
-    base: String,
-    dir: PathBuf,
-    stderr: JoinHandle<String>,
-}
-
-impl Server {
-    async fn start(env: &[(&str, &str)]) -> Self {
-        let dir = scratch_dir("serve");
-        let mut cmd = plugboard(&["serve", "--listen", "127.0.0.1:0"]);
-        cmd.current_dir(&dir)
-            .env("RUST_LOG", "debug")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = tokio::process::Command::from(cmd)
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the binary starts");
-        let mut stderr = child.stderr.take().unwrap();
-        let stderr = tokio::spawn(async move {
-            let mut s = String::new();
-            let _ = stderr.read_to_string(&mut s).await;
-            s
-        });
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
-            .await
-            .expect("the server prints where it listens")
-            .unwrap()
-            .expect("a line on stdout");
-        let addr = first
-            .strip_prefix("plugboard listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
-            .to_string();
-        assert!(addr.starts_with("http://127.0.0.1:"), "{addr}");
-        Self {
-            child,
-            base: addr,
-            dir,
-            stderr,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    fn events(&self) -> Vec<Value> {
-        match std::fs::read_to_string(self.dir.join("plugboard-events.jsonl")) {
-            Ok(text) => text
-                .lines()
-                .filter(|l| !l.is_empty())
-                .map(|l| serde_json::from_str(l).unwrap())
-                .collect(),
-            Err(_) => Vec::new(),
-        }
-    }
-
-    /// SIGTERM, then the exit status and the logs.
-    async fn stop(mut self) -> (std::process::ExitStatus, String) {
-        let pid = self.child.id().expect("still running");
-        let status = std::process::Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let exit = tokio::time::timeout(Duration::from_secs(20), self.child.wait())
-            .await
-            .expect("graceful shutdown")
-            .unwrap();
-        (exit, self.stderr.await.unwrap())
-    }
-}
-
-fn github_delivery(
-    client: &reqwest::Client,
-    url: &str,
-    delivery: &str,
-    body: &'static str,
-) -> reqwest::RequestBuilder {
-    client
-        .post(url)
-        .header("content-type", "application/json")
-        .header("X-GitHub-Event", "ping")
-        .header("X-GitHub-Delivery", delivery)
-        .header("X-Hub-Signature-256", gh::SIGNATURE)
-        .body(body)
-}
+const SECRET: &str = "serve-test-webhook-secret";
 
 fn request_id(r: &reqwest::Response) -> String {
     r.headers()
@@ -112,44 +20,68 @@ fn request_id(r: &reqwest::Response) -> String {
         .to_string()
 }
 
+/// A config with GitHub webhooks, the SQLite store and a JSONL sink in the directory.
+fn jsonl_config(extra: &str) -> String {
+    format!(
+        r#"
+[server]
+instance = "serve-test"
+probe_interval_secs = 0
+connections = {{ github = ["acme"] }}
+
+[store]
+url = "sqlite://state.db"
+
+[ingress]
+workers = 2
+poll_interval = "100ms"
+inbound_rate_per_sec = 0
+
+[[ingress.sinks]]
+type = "jsonl"
+path = "sink.jsonl"
+
+[connectors.github]
+webhook_secret = "{SECRET}"
+{extra}
+"#
+    )
+}
+
 #[tokio::test]
-async fn verified_deliveries_are_stored_once_and_bad_ones_refused() {
-    let server = Server::start(&[("PLUGBOARD_GITHUB_WEBHOOK_SECRET", gh::SECRET)]).await;
+async fn verified_deliveries_reach_the_sink_once_and_bad_ones_store_nothing() {
+    let dir = scratch_dir("serve");
+    write_config(&dir, &jsonl_config(""));
+    let host = Host::start(&dir, &[]).await;
     let client = reqwest::Client::new();
-    let hook = server.url("/webhooks/github");
+    let sink = dir.join("sink.jsonl");
 
-    let health = client.get(server.url("/health")).send().await.unwrap();
-    assert_eq!(health.status(), 200);
-    request_id(&health);
-    let health: Value = health.json().await.unwrap();
-    assert_eq!(health["status"], "ok");
-    let github = health["connectors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "github")
-        .unwrap();
-    assert_eq!(github["webhooks_configured"], true);
-
-    // A signed delivery: 200, one line on disk before the answer.
-    let r = github_delivery(&client, &hook, gh::DELIVERY, gh::BODY)
-        .header("x-request-id", "caller-chosen-1")
-        .send()
+    // A signed delivery: 200, then delivered to the sink.
+    let delivery = webhooks::github(SECRET, "issues", "d-1", r#"{"action":"opened"}"#);
+    let r = host
+        .deliver(
+            &client,
+            "/webhooks/github",
+            &delivery
+                .clone()
+                .with_header("x-request-id", "caller-chosen-1"),
+        )
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(request_id(&r), "caller-chosen-1");
-    let events = server.events();
-    assert_eq!(events.len(), 1);
-    assert_eq!(events[0]["connector"], "github");
-    assert_eq!(events[0]["event_id"], gh::DELIVERY);
-    assert_eq!(events[0]["event_type"], "ping");
-    assert_eq!(events[0]["body"], gh::BODY);
-    assert!(events[0]["received_at"].as_str().unwrap().ends_with('Z'));
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["status"], "accepted");
+    assert!(eventually(Duration::from_secs(10), || sink_lines(&sink).len() == 1).await);
+    let line = &sink_lines(&sink)[0];
+    assert_eq!(line["connector"], "github");
+    assert_eq!(line["event_id"], "d-1");
+    assert_eq!(line["event_type"], "issues");
+    assert_eq!(line["body"]["action"], "opened");
 
-    // The same delivery again (GitHub redelivers with the same id): 200, nothing appended.
-    let r = github_delivery(&client, &hook, gh::DELIVERY, gh::BODY)
-        .send()
+    // GitHub redelivers with the same id: 200 duplicate, nothing appended.
+    let r = host
+        .deliver(&client, "/webhooks/github", &delivery)
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
@@ -157,105 +89,159 @@ async fn verified_deliveries_are_stored_once_and_bad_ones_refused() {
     assert!(!fresh_id.is_empty() && fresh_id != "caller-chosen-1");
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["status"], "duplicate");
-    assert_eq!(server.events().len(), 1);
 
-    // A tampered body: 401 with the reason, nothing appended.
-    let r = github_delivery(&client, &hook, "another-delivery", "Hello, World?")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 401);
-    request_id(&r);
-    let v: Value = r.json().await.unwrap();
-    assert_eq!(v["reason"], "bad_signature");
-    assert_eq!(server.events().len(), 1);
+    // Tampered, unsigned, wrong secret: 401 with the reason.
+    for (bad, reason) in [
+        (
+            webhooks::github(SECRET, "issues", "d-2", r#"{"action":"opened"}"#).tampered(),
+            "bad_signature",
+        ),
+        (
+            webhooks::github(SECRET, "issues", "d-3", "{}").without_header("X-Hub-Signature-256"),
+            "missing_signature",
+        ),
+        (
+            webhooks::github("not-the-secret", "issues", "d-4", "{}"),
+            "bad_signature",
+        ),
+    ] {
+        let r = host
+            .deliver(&client, "/webhooks/github", &bad)
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        request_id(&r);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["error"], reason, "{v}");
+    }
 
-    // No signature at all.
-    let r = client.post(&hook).body(gh::BODY).send().await.unwrap();
-    assert_eq!(r.status(), 401);
-    assert_eq!(server.events().len(), 1);
-
-    // An unknown connector: 404.
-    let r = github_delivery(&client, &server.url("/webhooks/gitlab"), "x", gh::BODY)
-        .send()
+    // Unknown connector 404; a connector without webhooks here 404; over 1 MiB 413.
+    let r = host
+        .deliver(&client, "/webhooks/gitlab", &delivery)
         .await
         .unwrap();
     assert_eq!(r.status(), 404);
-    request_id(&r);
-    let v: Value = r.json().await.unwrap();
-    assert!(v["error"].as_str().unwrap().contains("gitlab"), "{v}");
-
-    // Over the 1 MiB default limit: 413.
-    let big = vec![b'a'; 1024 * 1024 + 1];
-    let r = client
-        .post(&hook)
-        .header("X-GitHub-Delivery", "big")
-        .header("X-Hub-Signature-256", gh::SIGNATURE)
-        .body(big)
-        .send()
+    let big = webhooks::github(SECRET, "issues", "d-big", vec![b'a'; 1024 * 1024 + 1]);
+    let r = host
+        .deliver(&client, "/webhooks/github", &big)
         .await
         .unwrap();
     assert_eq!(r.status(), 413);
     request_id(&r);
-    assert_eq!(server.events().len(), 1);
 
-    // Unknown routes answer JSON with a request id too.
-    let r = client.get(server.url("/nope")).send().await.unwrap();
+    // The per-connection URL `webhook url` prints: accepted with its token, 404 without.
+    let out = run(
+        plugboard(&["webhook", "url", "github", "--connection", "acme"]).current_dir(&dir),
+        &[],
+    );
+    out.assert_code(0);
+    let printed: Value = serde_json::from_str(&out.stdout).unwrap();
+    let url = printed["url"].as_str().unwrap();
+    let path = &url[url.find("/webhooks/").unwrap()..];
+    assert!(path.starts_with("/webhooks/github/acme?token="), "{path}");
+    let per_connection = webhooks::github(SECRET, "push", "d-acme", "{}");
+    let r = host.deliver(&client, path, &per_connection).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = host
+        .deliver(
+            &client,
+            "/webhooks/github/acme?token=guessed-token-guessed-token",
+            &webhooks::github(SECRET, "push", "d-guess", "{}"),
+        )
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
-    request_id(&r);
 
-    let (exit, logs) = server.stop().await;
-    assert!(
-        exit.success(),
-        "graceful shutdown exits 0: {exit:?}\n{logs}"
-    );
-    assert_no_secret(&logs, &[gh::SECRET]);
-    assert!(
-        logs.contains("bad_signature"),
-        "rejections are logged: {logs}"
-    );
-}
+    assert!(eventually(Duration::from_secs(10), || sink_lines(&sink).len() == 2).await);
+    let lines = sink_lines(&sink);
+    assert_eq!(lines[1]["event_id"], "d-acme");
+    assert_eq!(lines[1]["connection"], "acme");
 
-#[tokio::test]
-async fn without_a_secret_the_endpoint_is_closed_and_says_what_to_set() {
-    let server = Server::start(&[]).await;
-    let client = reqwest::Client::new();
-
-    let health: Value = client
-        .get(server.url("/health"))
+    // Health and metrics.
+    let r = client.get(host.url("/health")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let health: Value = r.json().await.unwrap();
+    assert_eq!(health["status"], "ok", "{health}");
+    assert_eq!(health["store"]["backend"], "sqlite", "{health}");
+    let github = &health["connectors"]["github"];
+    assert_eq!(github["webhook_secret_configured"], true, "{health}");
+    assert_eq!(github["inbox_depth"], 0, "{health}");
+    assert_eq!(github["dlq"], 0, "{health}");
+    let metrics = client
+        .get(host.url("/metrics"))
         .send()
         .await
         .unwrap()
-        .json()
+        .text()
         .await
         .unwrap();
-    let github = health["connectors"]
-        .as_array()
-        .unwrap()
+    for needle in [
+        "plugboard_webhooks_received_total",
+        "plugboard_webhooks_rejected_total",
+        "reason=\"bad_signature\"",
+        "plugboard_webhooks_duplicates_total",
+        "plugboard_webhook_ack_seconds_bucket",
+        "plugboard_deliveries_total",
+    ] {
+        assert!(
+            metrics.contains(needle),
+            "{needle} missing from:\n{metrics}"
+        );
+    }
+
+    let (exit, logs) = host.stop().await;
+    assert!(exit.success(), "SIGTERM exits 0: {exit:?}\n{logs}");
+    assert_no_secret(&logs, &[SECRET]);
+    let ids: Vec<&str> = lines
         .iter()
-        .find(|c| c["id"] == "github")
-        .unwrap()
-        .clone();
-    assert_eq!(github["webhooks_configured"], false);
+        .map(|l| l["event_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["d-1", "d-acme"], "nothing rejected was stored");
+}
 
-    let r = github_delivery(
-        &client,
-        &server.url("/webhooks/github"),
-        gh::DELIVERY,
-        gh::BODY,
-    )
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(r.status(), 404);
-    let v: Value = r.json().await.unwrap();
-    let message = v["error"].as_str().unwrap();
-    assert!(
-        message.contains("PLUGBOARD_GITHUB_WEBHOOK_SECRET"),
-        "{message}"
+#[tokio::test]
+async fn a_connector_that_receives_webhooks_without_a_secret_refuses_to_start() {
+    let dir = scratch_dir("serve-refuse");
+    write_config(
+        &dir,
+        "[server]\nwebhooks = [\"github\"]\nprobe_interval_secs = 0\n[store]\nurl = \"sqlite://state.db\"\n",
     );
-    assert!(server.events().is_empty());
+    let Err((status, logs)) = Host::try_start(&dir, &[]).await else {
+        panic!("serve started without a webhook secret");
+    };
+    assert_eq!(status.code(), Some(2), "{logs}");
+    assert!(logs.contains("PLUGBOARD_GITHUB_WEBHOOK_SECRET"), "{logs}");
 
-    let (exit, _) = server.stop().await;
-    assert!(exit.success());
+    // Configured through the environment alone, the same.
+    let dir = scratch_dir("serve-refuse-env");
+    let Err((status, logs)) = Host::try_start(&dir, &[("PLUGBOARD_GITHUB_TOKEN", "ghp_x")]).await
+    else {
+        panic!("serve started without a webhook secret");
+    };
+    assert_eq!(status.code(), Some(2), "{logs}");
+    assert!(logs.contains("PLUGBOARD_GITHUB_WEBHOOK_SECRET"), "{logs}");
+}
+
+#[tokio::test]
+async fn on_embedded_defaults_serve_starts_with_an_sqlite_file_in_the_working_directory() {
+    let dir = scratch_dir("serve-defaults");
+    let host = Host::start(&dir, &[]).await;
+    let client = reqwest::Client::new();
+    let r = client.get(host.url("/health")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let health: Value = r.json().await.unwrap();
+    assert_eq!(health["store"]["backend"], "sqlite", "{health}");
+    // No connector is configured, so none receives webhooks.
+    let r = host
+        .deliver(
+            &client,
+            "/webhooks/github",
+            &webhooks::github(gh::SECRET, "ping", gh::DELIVERY, gh::BODY),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let (exit, logs) = host.stop().await;
+    assert!(exit.success(), "{logs}");
+    assert!(dir.join("plugboard.db").is_file(), "the default store file");
 }
