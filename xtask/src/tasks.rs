@@ -29,18 +29,34 @@ pub fn test(ws: &Workspace, args: &[String]) -> Result<ExitStatus> {
     run(ws.cargo().args(["test", "--workspace", "--doc"]).args(args))
 }
 
-/// `cargo xtask bench [args]`: the runtime overhead benchmark of plugboard-core.
+/// `cargo xtask bench [runtime|ingest] [args]`: the runtime overhead benchmark of
+/// plugboard-core and the webhook ingest benchmark of the host (`serve` on SQLite and Redis
+/// against a bare axum handler); both by default. The ingest bench needs `redis-server`.
 pub fn bench(ws: &Workspace, args: &[String]) -> Result<ExitStatus> {
-    run(ws
-        .cargo()
-        .args([
-            "bench",
-            "-p",
-            "plugboard-core",
-            "--bench",
-            "runtime_overhead",
-        ])
-        .args(args))
+    let (which, rest): (&[&str], &[String]) = match args.first().map(String::as_str) {
+        Some("runtime") => (&["runtime"], &args[1..]),
+        Some("ingest") => (&["ingest"], &args[1..]),
+        _ => (&["runtime", "ingest"], args),
+    };
+    let mut last = None;
+    for bench in which {
+        let (package, target) = match *bench {
+            "runtime" => ("plugboard-core", "runtime_overhead"),
+            _ => {
+                ensure_redis()?;
+                ("plugboard-cli", "ingest")
+            }
+        };
+        let status = run(ws
+            .cargo()
+            .args(["bench", "-p", package, "--bench", target])
+            .args(rest))?;
+        if !status.success() {
+            return Ok(status);
+        }
+        last = Some(status);
+    }
+    Ok(last.expect("at least one bench"))
 }
 
 /// Makes every service the suite needs available.

@@ -6,8 +6,8 @@ use std::time::Duration;
 use http::{HeaderValue, Method};
 use plugboard_core::runtime::{ClassQuota, Quota};
 use plugboard_core::{
-    ApiRequest, AuthProvider, ConnectorConfig, NoAuth, OperationDescriptor, Policy, Result,
-    Runtime, StaticToken,
+    ApiRequest, AuthProvider, ConnectorConfig, OperationDescriptor, Policy, Result, Runtime,
+    StaticToken,
 };
 
 use crate::api::actions::ActionsApi;
@@ -50,7 +50,11 @@ impl GithubClient {
     /// anonymous calls), at most 80 content-creating requests per minute, then any overrides
     /// from the configuration.
     pub fn default_policy(config: &ConnectorConfig) -> Result<Policy> {
-        let hourly = if config.token.is_some() { 5_000 } else { 60 };
+        let hourly = if config.token.is_some() || config.auth.is_some() {
+            5_000
+        } else {
+            60
+        };
         Policy::default()
             .with_total_timeout(Duration::from_secs(30))
             .with_quota(Quota::per_hour(hourly))
@@ -61,10 +65,9 @@ impl GithubClient {
     /// A client from configuration: a personal access token (or anonymous), the base URL
     /// override, and policy overrides.
     pub fn from_config(config: &ConnectorConfig) -> Result<Self> {
-        let auth: Arc<dyn AuthProvider> = match &config.token {
-            Some(token) => Arc::new(StaticToken::bearer(token, "default")?),
-            None => Arc::new(NoAuth),
-        };
+        let auth = config.auth_provider(|token| {
+            Ok(Arc::new(StaticToken::bearer(token, "default")?) as Arc<dyn AuthProvider>)
+        })?;
         let runtime = Runtime::builder(INFO.id)
             .policy(Self::default_policy(config)?)
             .origin(config.base_url.clone())

@@ -10,8 +10,8 @@ use futures::TryStreamExt;
 use http::header::AUTHORIZATION;
 use http::{HeaderValue, Method};
 use plugboard_core::{
-    ApiRequest, AuthProvider, ConfigKey, ConnectorConfig, Error, ExposeSecret, NoAuth,
-    OperationDescriptor, Policy, Result, Runtime, SecretString,
+    ApiRequest, AuthProvider, ConfigKey, ConnectorConfig, Error, ExposeSecret, OperationDescriptor,
+    Policy, Result, Runtime, SecretString,
 };
 
 use crate::api::ad_accounts::{AdAccountsApi, ListAdAccounts};
@@ -107,10 +107,9 @@ impl MetaClient {
     /// A client from configuration: the user (or system user, or Page) token, the API
     /// version, the app id and secret, the base URL override and policy overrides.
     pub fn from_config(config: &ConnectorConfig) -> Result<Self> {
-        let auth: Arc<dyn AuthProvider> = match &config.token {
-            Some(token) => Arc::new(GraphAuth::new(token, "default")?),
-            None => Arc::new(NoAuth),
-        };
+        let auth = config.auth_provider(|token| {
+            Ok(Arc::new(GraphAuth::new(token, "default")?) as Arc<dyn AuthProvider>)
+        })?;
         let runtime = Runtime::builder(INFO.id)
             .policy(Self::default_policy(config)?)
             .origin(config.base_url.clone())

@@ -183,6 +183,14 @@ impl Connector for MetaConnector {
         to_output(&self.client.me().get(&GetMe::default()).await?)
     }
 
+    fn channel_source(&self) -> Option<&dyn plugboard_core::unified::ChannelSource> {
+        Some(self)
+    }
+
+    fn ad_account_source(&self) -> Option<&dyn plugboard_core::unified::AdAccountSource> {
+        Some(self)
+    }
+
     fn webhook_verifier(&self) -> Option<&'static dyn WebhookVerifier> {
         Some(&META_WEBHOOKS)
     }

@@ -7,8 +7,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{HeaderValue, Method};
 use plugboard_core::{
-    ApiRequest, AuthProvider, ConnectorConfig, Error, NoAuth, OperationDescriptor, Policy,
-    RequestBody, Result, Runtime, StaticToken,
+    ApiRequest, AuthProvider, ConnectorConfig, Error, OperationDescriptor, Policy, RequestBody,
+    Result, Runtime, StaticToken,
 };
 use serde::Serialize;
 use url::Url;
@@ -55,10 +55,9 @@ impl SlackClient {
     /// A client from configuration: a bot or user token sent as `Authorization: Bearer`, the
     /// base URL override, and policy overrides.
     pub fn from_config(config: &ConnectorConfig) -> Result<Self> {
-        let auth: Arc<dyn AuthProvider> = match &config.token {
-            Some(token) => Arc::new(StaticToken::bearer(token, "default")?),
-            None => Arc::new(NoAuth),
-        };
+        let auth = config.auth_provider(|token| {
+            Ok(Arc::new(StaticToken::bearer(token, "default")?) as Arc<dyn AuthProvider>)
+        })?;
         let runtime = Runtime::builder(INFO.id)
             .policy(Self::default_policy(config)?)
             .origin(config.base_url.clone())

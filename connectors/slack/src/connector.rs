@@ -178,6 +178,10 @@ impl Connector for SlackConnector {
         Some(&SLACK_WEBHOOKS)
     }
 
+    fn channel_source(&self) -> Option<&dyn ChannelSource> {
+        Some(self)
+    }
+
     fn token_refresher(&self) -> Option<Arc<dyn TokenRefresher>> {
         self.refresher.clone().map(|r| r as Arc<dyn TokenRefresher>)
     }

@@ -135,10 +135,9 @@ impl TiktokClient {
     /// (`business_token`, else `token`), the Business app credentials, origin overrides and
     /// policy overrides.
     pub fn from_config(config: &ConnectorConfig) -> Result<Self> {
-        let open_auth: Arc<dyn AuthProvider> = match &config.token {
-            Some(token) => Arc::new(StaticToken::bearer(token, "default")?),
-            None => Arc::new(NoAuth),
-        };
+        let open_auth = config.auth_provider(|token| {
+            Ok(Arc::new(StaticToken::bearer(token, "default")?) as Arc<dyn AuthProvider>)
+        })?;
         let business_token = config
             .secret(BUSINESS_TOKEN_KEY.name)
             .or(config.token.as_ref());

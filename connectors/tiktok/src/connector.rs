@@ -180,6 +180,14 @@ impl Connector for TiktokConnector {
         to_output(&self.client.user().info(&GetUserInfo::default()).await?)
     }
 
+    fn channel_source(&self) -> Option<&dyn plugboard_core::unified::ChannelSource> {
+        Some(self)
+    }
+
+    fn ad_account_source(&self) -> Option<&dyn plugboard_core::unified::AdAccountSource> {
+        Some(self)
+    }
+
     fn webhook_verifier(&self) -> Option<&'static dyn WebhookVerifier> {
         Some(&TIKTOK_WEBHOOKS)
     }

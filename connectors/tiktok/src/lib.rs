@@ -10,6 +10,7 @@ mod client;
 mod connector;
 pub mod models;
 mod operations;
+pub mod unified;
 mod webhook;
 
 pub use classify::{

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::ingress::Shared;
-use crate::metrics::{DLQ_SIZE, INBOX_DEPTH};
+use crate::metrics::{DLQ_SIZE, INBOX_DEPTH, OLDEST_PENDING};
 
 /// A health status; ordered from best to worst.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -204,6 +204,10 @@ pub(crate) async fn report(shared: &Shared) -> HealthReport {
                 let label = [("connector", id.as_str())];
                 shared.metrics.gauge(INBOX_DEPTH, &label).set(depth as f64);
                 shared.metrics.gauge(DLQ_SIZE, &label).set(f.dead as f64);
+                shared
+                    .metrics
+                    .gauge(OLDEST_PENDING, &label)
+                    .set(age.unwrap_or(0) as f64);
                 (Some(depth), Some(f.dead), age)
             }
             None => (None, None, None),
@@ -245,6 +249,14 @@ pub(crate) async fn refresh_gauges(shared: &Shared) {
                     .gauge(INBOX_DEPTH, &label)
                     .set((f.ready + f.leased) as f64);
                 shared.metrics.gauge(DLQ_SIZE, &label).set(f.dead as f64);
+                let now_ms = plugboard_store::unix_millis(shared.clock.now());
+                let age_secs = f
+                    .oldest_pending_ms
+                    .map_or(0, |t| (now_ms - t).max(0) / 1000);
+                shared
+                    .metrics
+                    .gauge(OLDEST_PENDING, &label)
+                    .set(age_secs as f64);
             }
         }
         Err(e) => tracing::warn!("metrics: cannot read queue figures: {e}"),

@@ -12,6 +12,7 @@
 //! | `plugboard_webhook_ack_seconds` | histogram | `connector` |
 //! | `plugboard_inbox_depth` | gauge | `connector` (ready + leased) |
 //! | `plugboard_dlq_size` | gauge | `connector` |
+//! | `plugboard_inbox_oldest_pending_seconds` | gauge | `connector` |
 //!
 //! A process installs one global recorder. When the host installed it (with
 //! [`prometheus_builder`], so the ack histogram has buckets), it hands the ingress the handle
@@ -46,6 +47,9 @@ pub const ACK_SECONDS: &str = "plugboard_webhook_ack_seconds";
 pub const INBOX_DEPTH: &str = "plugboard_inbox_depth";
 /// `plugboard_dlq_size{connector}`: entries in the dead-letter queue.
 pub const DLQ_SIZE: &str = "plugboard_dlq_size";
+/// `plugboard_inbox_oldest_pending_seconds{connector}`: age of the oldest entry ready or
+/// leased (0 when none).
+pub const OLDEST_PENDING: &str = "plugboard_inbox_oldest_pending_seconds";
 
 /// Buckets of the ack histogram, in seconds.
 pub const ACK_BUCKETS: &[f64] = &[
@@ -147,6 +151,11 @@ impl Metrics {
                 KeyName::from(DLQ_SIZE),
                 None,
                 "Inbox entries in the dead-letter queue".into(),
+            );
+            r.describe_gauge(
+                KeyName::from(OLDEST_PENDING),
+                Some(metrics::Unit::Seconds),
+                "Age of the oldest inbox entry not yet delivered".into(),
             );
         });
     }

@@ -61,7 +61,10 @@ pub async fn drive(
     connections: usize,
     max_duration: Duration,
 ) -> LoadResult {
-    assert!(addr.ip().is_loopback(), "the load generator targets loopback only");
+    assert!(
+        addr.ip().is_loopback(),
+        "the load generator targets loopback only"
+    );
     let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let deadline = start + max_duration;
@@ -72,7 +75,9 @@ pub async fn drive(
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0usize;
-            let stream = TcpStream::connect(addr).await.expect("connect to the target");
+            let stream = TcpStream::connect(addr)
+                .await
+                .expect("connect to the target");
             stream.set_nodelay(true).ok();
             let (mut sender, conn) = http1::handshake(TokioIo::new(stream))
                 .await

@@ -364,7 +364,7 @@ fn bad_configuration_names_the_key_and_exits_2() {
     );
     out.assert_code(2);
     assert!(
-        out.stderr.contains("known connectors: github"),
+        out.stderr.contains("known connectors: ") && out.stderr.contains("github"),
         "{}",
         out.stderr
     );

@@ -8,4 +8,5 @@ mod host;
 mod ingest;
 mod serve;
 mod support;
+mod sync;
 mod webhook_verify;

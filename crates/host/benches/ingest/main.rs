@@ -1,0 +1,255 @@
+//! Webhook ingest: `plugboard serve` acknowledging signed 1 KiB GitHub webhooks durably (SQLite,
+//! then Redis) against a bare axum handler that only reads the body and answers 200, measured
+//! in one run over loopback with the same bounded load generator.
+//!
+//! Each store's run is paired with a bare run just before it, so both see the same machine;
+//! the ratio is durable rate / bare rate. Every process is separate: the load generator (this
+//! binary), the bare server (this binary again, `PLUGBOARD_BENCH_ROLE=bare`) and `serve` (the
+//! real binary, release build). Output:
+//!
+//! ```text
+//! ingest: N/s durable, p50 X ms, p99 Y ms; bare: M/s; ratio R            (SQLite)
+//! ingest (redis): N/s durable, p50 X ms, p99 Y ms; bare: M/s; ratio R
+//! ```
+//!
+//! Run with `cargo bench -p plugboard-cli --bench ingest` or `cargo xtask bench ingest`.
+//! `INGEST_REQUESTS`, `INGEST_CONNECTIONS` and `INGEST_SECONDS` override the load. Without
+//! `--bench` (as under `cargo test --all-targets`) it runs a small smoke load.
+
+mod loadgen;
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::routing::post;
+use loadgen::{LoadResult, Prepared, drive};
+use plugboard_testkit::{RedisServer, webhooks};
+
+const SECRET: &str = "bench-webhook-secret";
+const ROLE_ENV: &str = "PLUGBOARD_BENCH_ROLE";
+const BODY_SIZE: usize = 1024;
+
+fn main() {
+    if std::env::var(ROLE_ENV).as_deref() == Ok("bare") {
+        return bare_server();
+    }
+    let measuring = std::env::args().any(|a| a == "--bench");
+    let requests = env_usize("INGEST_REQUESTS", if measuring { 60_000 } else { 400 });
+    let connections = env_usize("INGEST_CONNECTIONS", if measuring { 32 } else { 4 });
+    let seconds = env_usize("INGEST_SECONDS", if measuring { 25 } else { 10 });
+    let warmup = if measuring { 3_000 } else { 50 };
+    let max = Duration::from_secs(seconds as u64);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("load generator runtime");
+    let dir = tempfile::tempdir().expect("scratch dir");
+    let mut counter = 0usize;
+    let mut batch = |n: usize| {
+        let out = Arc::new(prepare(counter, n));
+        counter += n;
+        out
+    };
+
+    println!(
+        "ingest bench: {requests} signed {BODY_SIZE}-byte GitHub webhooks per run (at most {seconds} s), \
+         {connections} keep-alive connections, 127.0.0.1"
+    );
+    let redis = RedisServer::start();
+    for (label, store_url) in [
+        (
+            "ingest",
+            format!("sqlite://{}", dir.path().join("bench.db").display()),
+        ),
+        ("ingest (redis)", format!("{}?prefix=bench", redis.url())),
+    ] {
+        let bare = Server::bare();
+        runtime.block_on(drive(bare.addr, batch(warmup), connections, max));
+        let bare_result = runtime.block_on(drive(bare.addr, batch(requests), connections, max));
+        drop(bare);
+        check(&bare_result, "bare");
+
+        let serve = Server::serve(dir.path(), &store_url);
+        runtime.block_on(drive(serve.addr, batch(warmup), connections, max));
+        let durable = runtime.block_on(drive(serve.addr, batch(requests), connections, max));
+        drop(serve);
+        check(&durable, label);
+
+        let line = format!(
+            "{label}: {:.0}/s durable, p50 {:.2} ms, p99 {:.2} ms; bare: {:.0}/s; ratio {:.2}",
+            durable.rate(),
+            durable.quantile_ms(0.50),
+            durable.quantile_ms(0.99),
+            bare_result.rate(),
+            durable.rate() / bare_result.rate(),
+        );
+        println!("{line}");
+        println!(
+            "  ({} durable answers in {:.2} s; bare p50 {:.2} ms, p99 {:.2} ms)",
+            durable.ok,
+            durable.elapsed.as_secs_f64(),
+            bare_result.quantile_ms(0.50),
+            bare_result.quantile_ms(0.99)
+        );
+    }
+    drop(redis);
+}
+
+/// Fails the bench when any request was not answered 200.
+fn check(result: &LoadResult, label: &str) {
+    assert_eq!(
+        result.errors,
+        0,
+        "{label}: {} of {} requests failed",
+        result.errors,
+        result.ok + result.errors
+    );
+    assert!(result.ok > 0, "{label}: nothing answered");
+}
+
+/// `n` distinct signed deliveries, numbered from `start`.
+fn prepare(start: usize, n: usize) -> Vec<Prepared> {
+    (start..start + n)
+        .map(|i| {
+            let id = format!("bench-{i:09}");
+            let head = format!(r#"{{"action":"opened","number":{i},"padding":""#);
+            let pad = BODY_SIZE.saturating_sub(head.len() + 2);
+            let body = format!("{head}{}\"}}", "x".repeat(pad));
+            let signed = webhooks::github(SECRET, "issues", &id, body);
+            let headers = signed
+                .headers
+                .iter()
+                .filter_map(|(name, value)| {
+                    let name: &'static str = match name.as_str() {
+                        "x-hub-signature-256" => "x-hub-signature-256",
+                        "x-github-event" => "x-github-event",
+                        "x-github-delivery" => "x-github-delivery",
+                        "content-type" => "content-type",
+                        _ => return None,
+                    };
+                    Some((name, value.to_str().ok()?.to_string()))
+                })
+                .collect();
+            Prepared {
+                path: "/webhooks/github".into(),
+                headers,
+                body: signed.body,
+            }
+        })
+        .collect()
+}
+
+/// A server process under test, killed when dropped.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Server {
+    /// This binary as the bare handler.
+    fn bare() -> Self {
+        let exe = std::env::current_exe().expect("own path");
+        let mut cmd = Command::new(exe);
+        cmd.env(ROLE_ENV, "bare");
+        Self::spawn(cmd, "bare listening on ")
+    }
+
+    /// `plugboard serve` on `store_url`, ingest only (no sink: entries wait in the inbox).
+    fn serve(dir: &Path, store_url: &str) -> Self {
+        let config = dir.join(format!("bench-{}.toml", fastrand::u32(..)));
+        std::fs::write(
+            &config,
+            format!(
+                r#"
+[server]
+instance = "bench"
+probe_interval_secs = 0
+key_file = "{}"
+
+[store]
+url = "{store_url}"
+
+[ingress]
+inbound_rate_per_sec = 0
+
+[connectors.github]
+webhook_secret = "{SECRET}"
+"#,
+                dir.join("bench.key").display()
+            ),
+        )
+        .expect("bench config");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_plugboard"));
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--config"])
+            .arg(&config)
+            .current_dir(dir)
+            .env_remove("RUST_LOG")
+            .env("RUST_LOG", "warn");
+        Self::spawn(cmd, "plugboard listening on http://")
+    }
+
+    fn spawn(mut cmd: Command, prefix: &str) -> Self {
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("server process starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the server says where it listens");
+        let addr = line
+            .trim()
+            .strip_prefix(prefix)
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .trim_start_matches("http://")
+            .parse()
+            .expect("a socket address");
+        Self { child, addr }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The baseline: read the body, answer 200.
+fn bare_server() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("bare runtime");
+    runtime.block_on(async {
+        let app = Router::new().route(
+            "/webhooks/github",
+            post(|body: Bytes| async move {
+                std::hint::black_box(body.len());
+                "ok"
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        println!("bare listening on {}", listener.local_addr().expect("addr"));
+        axum::serve(listener, app).await.expect("bare server");
+    });
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
