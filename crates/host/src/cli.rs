@@ -40,6 +40,52 @@ pub enum Command {
     /// Print the unified channels or ad accounts of every configured connection, one JSON
     /// record per line.
     Sync(SyncArgs),
+    /// Start an OAuth connection: print the provider's authorize URL (`serve` completes it at
+    /// `/oauth/<connector>/callback`).
+    Connect(ConnectArgs),
+    /// Stored connections: their tokens' state, and renewal.
+    #[command(subcommand)]
+    Tokens(TokensCommand),
+}
+
+/// `plugboard connect`.
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// The connector id, e.g. `slack`.
+    pub connector: String,
+    /// The name the connection is stored under.
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    pub connection: String,
+    /// Scopes to request instead of the connector's defaults (repeat, or separate with
+    /// commas).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+}
+
+/// `plugboard tokens ...`. Works against a running or a stopped host: it talks to the store.
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Every stored connection's state, one JSON object per line.
+    List(TokensListArgs),
+    /// Renew the tokens that expire soon (and validate those without expiry), one JSON
+    /// outcome per line; exit 1 when one failed.
+    Refresh(TokensRefreshArgs),
+}
+
+/// `plugboard tokens list`.
+#[derive(Debug, Args)]
+pub struct TokensListArgs {
+    /// Only this connector's connections.
+    #[arg(long, value_name = "ID")]
+    pub connector: Option<String>,
+}
+
+/// `plugboard tokens refresh`.
+#[derive(Debug, Args)]
+pub struct TokensRefreshArgs {
+    /// Renew tokens that expire within this long (`90s`, `30m`, `24h`, `7d`).
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = plugboard_ingress::duration::parse_duration)]
+    pub expiring_within: std::time::Duration,
 }
 
 /// `plugboard dlq ...`. Works against a running or a stopped host: it talks to the store.

@@ -1,5 +1,7 @@
 //! The connections the host can call through: one per connector that has credentials in the
-//! configuration (its `default` connection), built into connectors ready for calls.
+//! configuration (its `default` connection), plus the stored connections installed in this
+//! process ([`crate::credentials::installed`]: `serve`, `sync`), built into connectors ready
+//! for calls. A stored `default` is used only when the configuration has no credential.
 
 use std::sync::Arc;
 
@@ -41,14 +43,32 @@ pub fn configured(
             continue;
         }
         let connector_config = config.connector(descriptor);
-        if !has_credentials(&connector_config) {
-            continue;
+        let configured = has_credentials(&connector_config);
+        if configured {
+            out.push(Connection {
+                descriptor,
+                name: "default".to_string(),
+                connector: (descriptor.build)(connector_config)?,
+            });
         }
-        out.push(Connection {
-            descriptor,
-            name: "default".to_string(),
-            connector: (descriptor.build)(connector_config)?,
-        });
+        let Some(stored) = crate::credentials::installed() else {
+            continue;
+        };
+        for name in stored.names(descriptor.id().as_str()) {
+            if configured && name == "default" {
+                continue;
+            }
+            match stored.credentials.build(descriptor, &name) {
+                Ok(connector) => out.push(Connection {
+                    descriptor,
+                    name,
+                    connector,
+                }),
+                Err(e) => {
+                    tracing::warn!(connector = %descriptor.id(), connection = %name, "stored connection left out: {e}")
+                }
+            }
+        }
     }
     Ok(out)
 }

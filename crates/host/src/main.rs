@@ -6,9 +6,11 @@ mod cli;
 mod commands;
 mod config;
 mod connections;
+mod credentials;
 mod error;
 mod keys;
 mod linked;
+mod oauth_providers;
 mod output;
 
 use std::process::ExitCode;

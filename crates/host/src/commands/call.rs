@@ -1,5 +1,6 @@
 //! `plugboard call <connector> <operation>`: one call (`--input`), every page (`--all`), or a
-//! JSON-lines batch (`--batch`, see [`super::batch`]).
+//! JSON-lines batch (`--batch`, see [`super::batch`]). `--connection NAME` calls through the
+//! stored connection of that name when there is one.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use serde_json::Value;
 
 use crate::cli::CallArgs;
 use crate::config::HostConfig;
+use crate::credentials::HostCredentials;
 use crate::error::CliError;
 use crate::output;
 
@@ -22,7 +24,13 @@ pub async fn run(args: &CallArgs, config_path: Option<&Path>) -> Result<(), CliE
         connection: args.connection.clone(),
     };
     if let Some(file) = &args.batch {
-        let connector = build(registry, descriptor, config_path)?;
+        let connector = build(
+            registry,
+            descriptor,
+            config_path,
+            args.connection.as_deref(),
+        )
+        .await?;
         let concurrency = usize::from(args.concurrency);
         return super::batch::run(connector, &ctx, operation, file, concurrency).await;
     }
@@ -31,7 +39,13 @@ pub async fn run(args: &CallArgs, config_path: Option<&Path>) -> Result<(), CliE
         Some(text) => parse_input_arg(text)?,
         None => Value::Object(Default::default()),
     };
-    let connector = build(registry, descriptor, config_path)?;
+    let connector = build(
+        registry,
+        descriptor,
+        config_path,
+        args.connection.as_deref(),
+    )
+    .await?;
     if args.all {
         call_all(connector, &ctx, operation, input).await
     } else {
@@ -40,14 +54,20 @@ pub async fn run(args: &CallArgs, config_path: Option<&Path>) -> Result<(), CliE
     }
 }
 
-/// Loads the configuration and builds the connector.
-fn build(
+/// Loads the configuration and builds the connector; a stored connection named by
+/// `connection` (see [`HostCredentials::for_call`]) supplies its credentials.
+async fn build(
     registry: &Registry,
     descriptor: &ConnectorDescriptor,
     config_path: Option<&Path>,
+    connection: Option<&str>,
 ) -> Result<Arc<dyn Connector>, CliError> {
     let config = HostConfig::load(config_path, registry)?;
-    Ok((descriptor.build)(config.connector(descriptor))?)
+    let mut connector_config = config.connector(descriptor);
+    if let Some(auth) = HostCredentials::for_call(&config, descriptor, connection).await? {
+        connector_config.auth = Some(auth);
+    }
+    Ok((descriptor.build)(connector_config)?)
 }
 
 /// The connector and operation named on the command line, or a usage error listing the ones

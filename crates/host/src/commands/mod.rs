@@ -2,14 +2,16 @@
 
 pub mod batch;
 pub mod call;
+pub mod connect;
 pub mod connectors;
 pub mod dlq;
 pub mod serve;
 pub mod store;
 pub mod sync;
+pub mod tokens;
 pub mod webhook;
 
-use crate::cli::{Cli, Command, DlqCommand, StoreCommand, WebhookCommand};
+use crate::cli::{Cli, Command, DlqCommand, StoreCommand, TokensCommand, WebhookCommand};
 use crate::error::CliError;
 
 /// Runs the parsed command line.
@@ -24,6 +26,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Dlq(DlqCommand::Replay(args)) => dlq::replay(args, config).await,
         Command::Store(StoreCommand::Backup(args)) => store::backup(args, config).await,
         Command::Serve(args) => serve::run(args, config).await,
-        Command::Sync(args) => sync::run(args, config).await,
+        Command::Sync(args) => {
+            crate::credentials::preload(config).await;
+            sync::run(args, config).await
+        }
+        Command::Connect(args) => connect::run(args, config).await,
+        Command::Tokens(TokensCommand::List(args)) => tokens::list(args, config).await,
+        Command::Tokens(TokensCommand::Refresh(args)) => tokens::refresh(args, config).await,
     }
 }

@@ -2,11 +2,14 @@
 //! the host's own parts around it — which connectors receive webhooks, the Prometheus
 //! recorder, upstream health probes, and signal handling.
 //!
-//! Routes: `POST|GET /webhooks/{connector}[/{connection}]`, `GET /health`, `GET /metrics`.
+//! Routes: `POST|GET /webhooks/{connector}[/{connection}]`, `GET /health`, `GET /metrics`,
+//! `GET /oauth/{connector}/start|callback` (the OAuth connect flow, see [`oauth`]). Stored
+//! connections are renewed by the hourly sweep and reported in `/health` and `/metrics`.
 //! Every response carries `X-Request-Id`. SIGTERM or Ctrl-C stops accepting, lets requests
 //! in flight finish, stops the workers after their current delivery (their other leases go
 //! back to the queue) and flushes the store: nothing acknowledged is lost.
 
+mod oauth;
 mod probes;
 
 use std::io::Write;
@@ -21,6 +24,7 @@ use plugboard_ingress::Ingress;
 
 use crate::cli::ServeArgs;
 use crate::config::HostConfig;
+use crate::credentials::HostCredentials;
 use crate::error::CliError;
 
 /// Runs the server until Ctrl-C or SIGTERM.
@@ -48,6 +52,10 @@ pub async fn run(args: &ServeArgs, config_path: Option<&Path>) -> Result<(), Cli
             Vec::new()
         }
     };
+
+    let credentials = HostCredentials::from_parts(&config, store.clone(), sealer.clone());
+    credentials.install(stored.iter().map(|c| c.key.clone()).collect());
+    credentials.refresh_status().await;
 
     let owner = config.server.instance();
     let mut builder = Ingress::builder()
@@ -102,6 +110,7 @@ pub async fn run(args: &ServeArgs, config_path: Option<&Path>) -> Result<(), Cli
     }
     let probes = probes::Probes::start(registry, &config);
     builder = builder.health_contributor(probes.clone());
+    builder = builder.health_contributor(credentials.health_contributor());
     let ingress = builder.build().map_err(|e| match e.key() {
         Some(key) => CliError::usage(format!(
             "{e} (set {key}, or leave the connector out of server.webhooks)"
@@ -124,6 +133,11 @@ pub async fn run(args: &ServeArgs, config_path: Option<&Path>) -> Result<(), Cli
         .local_addr()
         .map_err(|e| CliError::failed(format!("listening socket: {e}")))?;
 
+    let flow = credentials.connect_flow(&super::connect::redirect_base(&config, Some(local))?);
+    for id in flow.connectors() {
+        tracing::info!(connector = %id, "OAuth connect at /oauth/{id}/start");
+    }
+
     let workers = ingress
         .start()
         .await
@@ -135,11 +149,15 @@ pub async fn run(args: &ServeArgs, config_path: Option<&Path>) -> Result<(), Cli
     }
     tracing::info!(%local, instance = %owner, "listening");
 
-    let app = ingress.router();
+    let background = credentials.start_background();
+    let app = ingress
+        .router()
+        .merge(oauth::router(flow, credentials.clone()));
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await;
     probes.stop();
+    background.stop();
     tracing::info!("server stopped; stopping workers");
     let stopped = workers.shutdown().await;
     served.map_err(|e| CliError::failed(format!("server: {e}")))?;

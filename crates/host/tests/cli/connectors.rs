@@ -111,3 +111,125 @@ fn a_usage_error_exits_2() {
     let out = run(&mut plugboard(&["no-such-command"]), &[]);
     out.assert_code(2);
 }
+
+/// Every operation the connector issues list, each with input and output schemas.
+#[test]
+fn json_lists_every_required_operation_of_every_connector_with_schemas() {
+    let out = run(&mut plugboard(&["connectors", "--json"]), &[]);
+    out.assert_code(0);
+    let all: Value = serde_json::from_str(&out.stdout).unwrap();
+    let required: &[(&str, &[&str])] = &[
+        (
+            "slack",
+            &[
+                "auth.test",
+                "chat.delete",
+                "chat.post_ephemeral",
+                "chat.post_message",
+                "chat.update",
+                "conversations.history",
+                "conversations.info",
+                "conversations.list",
+                "files.upload",
+                "response_url.reply",
+                "users.info",
+                "users.list",
+                "views.open",
+            ],
+        ),
+        (
+            "clickup",
+            &[
+                "comments.create",
+                "comments.list",
+                "folders.list",
+                "lists.get",
+                "lists.list",
+                "members.list",
+                "spaces.list",
+                "tasks.create",
+                "tasks.delete",
+                "tasks.get",
+                "tasks.list",
+                "tasks.update",
+                "teams.list",
+                "time_entries.create",
+                "time_entries.delete",
+                "time_entries.list",
+                "time_entries.update",
+                "webhooks.create",
+                "webhooks.delete",
+                "webhooks.list",
+            ],
+        ),
+        (
+            "jira",
+            &[
+                "boards.list",
+                "issues.bulk_get",
+                "issues.comment",
+                "issues.create",
+                "issues.get",
+                "issues.search",
+                "issues.transition",
+                "issues.update",
+                "projects.get",
+                "projects.list",
+                "server_info.get",
+                "sprints.get",
+                "sprints.issues",
+                "sprints.list",
+                "transitions.list",
+            ],
+        ),
+        (
+            "meta",
+            &[
+                "ad_accounts.list",
+                "insights.get",
+                "instagram.accounts",
+                "pages.list",
+                "pages.publish",
+                "tokens.debug",
+                "tokens.exchange",
+            ],
+        ),
+        (
+            "google",
+            &[
+                "ads.customers.list_accessible",
+                "ads.search",
+                "userinfo.get",
+                "youtube.channels.list",
+            ],
+        ),
+        (
+            "tiktok",
+            &[
+                "advertisers.list",
+                "campaigns.list",
+                "reports.integrated",
+                "user.info",
+                "videos.list",
+            ],
+        ),
+    ];
+    for (id, ops) in required {
+        let connector = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == *id)
+            .unwrap_or_else(|| panic!("{id} is listed"));
+        let listed = connector["operations"].as_array().unwrap();
+        for op in *ops {
+            let found = listed
+                .iter()
+                .find(|o| o["id"] == *op)
+                .unwrap_or_else(|| panic!("{id} lacks {op}"));
+            assert!(found["input_schema"].is_object(), "{id} {op}");
+            assert!(found["output_schema"].is_object(), "{id} {op}");
+        }
+        assert!(connector["webhooks"].is_object(), "{id} receives webhooks");
+    }
+}

@@ -3,10 +3,12 @@
 //! stderr messages and the requests the mock received.
 
 mod call;
+mod connect;
 mod connectors;
 mod host;
 mod ingest;
 mod serve;
 mod support;
 mod sync;
+mod tokens;
 mod webhook_verify;
