@@ -6,7 +6,7 @@ use std::sync::Arc;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use plugboard_core::{ExposeSecret, SecretString};
-use plugboard_credentials::{KeySource, Sealer};
+use plugboard_credentials::Sealer;
 
 use crate::config::HostConfig;
 use crate::error::CliError;
@@ -14,19 +14,13 @@ use crate::error::CliError;
 /// The sealer: `PLUGBOARD_MASTER_KEY`, else `server.key_file` (created with mode 0600 when
 /// missing, which is logged).
 pub fn sealer(config: &HostConfig) -> Result<Arc<Sealer>, CliError> {
-    let (sealer, source) = Sealer::from_env_or_file(&config.server.key_file).map_err(|e| {
+    // plugboard-credentials logs the creation of a new key file itself.
+    let (sealer, _source) = Sealer::from_env_or_file(&config.server.key_file).map_err(|e| {
         CliError::usage(format!(
             "master key ({} or server.key_file): {e}",
             plugboard_credentials::MASTER_KEY_VAR
         ))
     })?;
-    if matches!(source, KeySource::Created(_)) {
-        tracing::warn!(
-            path = %config.server.key_file.display(),
-            "created a new master key file (mode 0600): back it up — stored credentials cannot \
-             be decrypted without it"
-        );
-    }
     Ok(Arc::new(sealer))
 }
 

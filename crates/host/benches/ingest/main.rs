@@ -115,11 +115,21 @@ fn check(result: &LoadResult, label: &str) {
     assert!(result.ok > 0, "{label}: nothing answered");
 }
 
-/// `n` distinct signed deliveries, numbered from `start`.
+/// `n` distinct signed deliveries, numbered from `start`, with random UUID-shaped delivery
+/// ids as GitHub sends (so the idempotency claims land at random places in their index).
 fn prepare(start: usize, n: usize) -> Vec<Prepared> {
+    let mut rng = fastrand::Rng::with_seed(start as u64 ^ 0x5eed);
     (start..start + n)
         .map(|i| {
-            let id = format!("bench-{i:09}");
+            let r = rng.u128(..);
+            let id = format!(
+                "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+                (r >> 96) as u32,
+                (r >> 80) as u16,
+                (r >> 68) as u16 & 0xfff,
+                (r >> 56) as u16 & 0xfff,
+                r as u64 & 0xffff_ffff_ffff
+            );
             let head = format!(r#"{{"action":"opened","number":{i},"padding":""#);
             let pad = BODY_SIZE.saturating_sub(head.len() + 2);
             let body = format!("{head}{}\"}}", "x".repeat(pad));
