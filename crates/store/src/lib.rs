@@ -14,6 +14,7 @@ pub mod model;
 pub mod open;
 pub mod redis;
 pub mod sqlite;
+mod sqlite_claims;
 pub mod store;
 
 pub use error::{StoreError, StoreResult};

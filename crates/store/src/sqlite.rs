@@ -22,11 +22,12 @@ use crate::model::{
     CasOutcome, CredentialRecord, Enqueued, Entry, EntryFilter, EntryId, EntryState, LeaseToken,
     NewEntry, PurgeReport, QueueStats, unix_millis,
 };
+use crate::sqlite_claims as claims;
 use crate::store::Store;
 
 const BACKEND: &str = "sqlite";
 /// The schema this build writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 /// The most jobs one group commit takes.
 const MAX_BATCH: usize = 512;
 /// Rows one purge step deletes, so a large purge never holds the writer for long.
@@ -59,11 +60,6 @@ CREATE INDEX IF NOT EXISTS entries_ready ON entries (next_attempt_at, id) WHERE 
 CREATE INDEX IF NOT EXISTS entries_leased ON entries (lease_until, id) WHERE state = 'leased';
 CREATE INDEX IF NOT EXISTS entries_done ON entries (updated_at) WHERE state = 'done';
 CREATE INDEX IF NOT EXISTS entries_stats ON entries (state, connector, received_at);
-CREATE TABLE IF NOT EXISTS claims (
-    key        TEXT    PRIMARY KEY,
-    expires_at INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS claims_expiry ON claims (expires_at);
 CREATE TABLE IF NOT EXISTS credentials (
     key        TEXT    PRIMARY KEY,
     version    INTEGER NOT NULL,
@@ -278,6 +274,13 @@ fn migrate(conn: &Connection, path: &Path) -> StoreResult<()> {
         match version {
             0 => {
                 conn.execute_batch(SCHEMA).map_err(sql_err)?;
+                conn.execute_batch(claims::SCHEMA).map_err(sql_err)?;
+                conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+                    .map_err(sql_err)
+            }
+            1 => {
+                // Version 2 moved claims from a keyed table to an append-only log.
+                claims::migrate_from_v1(conn).map_err(sql_err)?;
                 conn.pragma_update(None, "user_version", SCHEMA_VERSION)
                     .map_err(sql_err)
             }
@@ -428,6 +431,8 @@ fn run_batch(conn: &Connection, batch: Vec<Box<dyn Job>>, commits: &AtomicU64) {
             if !conn.is_autocommit() {
                 let _ = conn.execute_batch("ROLLBACK");
             }
+            // Claims made in the lost transaction must not count as taken.
+            claims::invalidate();
             let message = format!("commit failed: {e}");
             tracing::warn!(target: "plugboard::store", backend = BACKEND, error = %message);
             for d in done {
@@ -513,15 +518,9 @@ fn read_credential(row: &Row<'_>) -> rusqlite::Result<CredentialRecord> {
 
 /// Claims `key` until `expires` unless an unexpired claim exists; `true` when claimed.
 fn claim_tx(conn: &Connection, key: &str, expires: i64, now: i64) -> StoreResult<bool> {
-    let changed = conn
-        .prepare_cached(
-            "INSERT INTO claims (key, expires_at) VALUES (?1, ?2) \
-             ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at \
-             WHERE claims.expires_at <= ?3",
-        )
-        .and_then(|mut s| s.execute(params![key, expires, now]))
-        .map_err(sql_err)?;
-    Ok(changed == 1)
+    Ok(claims::claim(conn, key, expires, now)
+        .map_err(sql_err)?
+        .is_some())
 }
 
 /// An entry ready to insert, prepared off the writer thread.
@@ -537,14 +536,12 @@ struct Insert {
 /// append fails after the claim, the claim is deleted again (an expired claim it replaced is
 /// as good as none), so the two stay one atomic step.
 fn enqueue_tx(conn: &Connection, ins: &Insert) -> StoreResult<Enqueued> {
-    if !claim_tx(conn, &ins.claim_key, ins.claim_expires, ins.now)? {
+    let Some(undo) =
+        claims::claim(conn, &ins.claim_key, ins.claim_expires, ins.now).map_err(sql_err)?
+    else {
         return Ok(Enqueued::Duplicate);
-    }
-    insert_entry(conn, ins).inspect_err(|_| {
-        let _ = conn
-            .prepare_cached("DELETE FROM claims WHERE key = ?1")
-            .and_then(|mut s| s.execute(params![ins.claim_key]));
-    })
+    };
+    insert_entry(conn, ins).inspect_err(|_| claims::undo(conn, undo))
 }
 
 fn insert_entry(conn: &Connection, ins: &Insert) -> StoreResult<Enqueued> {
@@ -644,13 +641,7 @@ fn guarded(
 const HELD: &str = "WHERE id = ?1 AND state = 'leased' AND lease_token = ?2";
 
 fn purge_claims_chunk(conn: &Connection, now: i64) -> StoreResult<u64> {
-    conn.prepare_cached(
-        "DELETE FROM claims WHERE key IN \
-         (SELECT key FROM claims WHERE expires_at <= ?1 LIMIT ?2)",
-    )
-    .and_then(|mut s| s.execute(params![now, PURGE_CHUNK]))
-    .map(|n| n as u64)
-    .map_err(sql_err)
+    claims::purge_chunk(conn, now, PURGE_CHUNK).map_err(sql_err)
 }
 
 fn purge_entries_chunk(conn: &Connection, cutoff: i64) -> StoreResult<u64> {

@@ -986,6 +986,54 @@ mod sqlite_only {
         let err = SqliteStore::open(&path).unwrap_err().to_string();
         assert!(err.contains("schema version 99"), "{err}");
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn claims_made_by_another_process_on_the_file_are_seen_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        let a = SqliteStore::open(&path).unwrap();
+        let b = SqliteStore::open(&path).unwrap();
+        // Each store has its own writer thread and in-memory claim index.
+        assert!(a.claim("github/-/x", LONG, t(0)).await.unwrap());
+        assert!(!b.claim("github/-/x", LONG, t(1)).await.unwrap());
+        assert_eq!(
+            b.enqueue(event("github", "e"), LONG, t(1)).await.unwrap(),
+            Enqueued::Appended(EntryId(1))
+        );
+        assert_eq!(
+            a.enqueue(event("github", "e"), LONG, t(2)).await.unwrap(),
+            Enqueued::Duplicate
+        );
+        // A purge by one is not undone by the other's index.
+        assert_eq!(b.purge(t(1) + LONG, DAY).await.unwrap().claims, 2);
+        assert!(a.claim("github/-/x", LONG, t(1) + LONG).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_version_1_file_keeps_its_claims() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        drop(SqliteStore::open(&path).unwrap());
+        {
+            // Turn the file into what version 1 wrote: claims in a keyed table.
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "DROP TABLE claim_log;
+                 CREATE TABLE claims (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+                 CREATE INDEX claims_expiry ON claims (expires_at);
+                 INSERT INTO claims VALUES ('github/-/old', 9000000000000);
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        }
+        let s = SqliteStore::open(&path).unwrap();
+        assert!(!s.claim("github/-/old", LONG, t(0)).await.unwrap());
+        assert!(s.claim("github/-/new", LONG, t(0)).await.unwrap());
+        assert_eq!(
+            s.enqueue(event("github", "old"), LONG, t(0)).await.unwrap(),
+            Enqueued::Duplicate
+        );
+    }
 }
 
 /// Checks only the Redis backend can make.
