@@ -2,6 +2,11 @@
 //! the webhook ingress. `main` only parses the command line, sets up logging and maps the
 //! outcome to an exit code; each concern lives in its own module.
 
+/// mimalloc: the server allocates per request (headers, bodies, JSON); glibc's allocator
+/// showed up as a tenth of its time under load.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cli;
 mod commands;
 mod config;

@@ -42,15 +42,6 @@ impl LoadResult {
     pub fn rate(&self) -> f64 {
         (self.ok + self.errors) as f64 / self.elapsed.as_secs_f64()
     }
-
-    /// The `q` quantile (0..=1) of the latencies, in milliseconds.
-    pub fn quantile_ms(&self, q: f64) -> f64 {
-        if self.latencies.is_empty() {
-            return f64::NAN;
-        }
-        let i = ((self.latencies.len() - 1) as f64 * q).round() as usize;
-        self.latencies[i].as_secs_f64() * 1000.0
-    }
 }
 
 /// Sends `requests` to `addr` (127.0.0.1 only) over `connections` connections, stopping when

@@ -2,8 +2,9 @@
 //! then Redis) against a bare axum handler that only reads the body and answers 200, measured
 //! in one run over loopback with the same bounded load generator.
 //!
-//! Each store's run is paired with a bare run just before it, so both see the same machine;
-//! the ratio is durable rate / bare rate. Every process is separate: the load generator (this
+//! For each store, `serve` and the bare handler run side by side and are driven in alternating
+//! rounds, so both see the same machine; the rates are the medians of the per-round rates and
+//! the ratio is durable / bare. Every process is separate: the load generator (this
 //! binary), the bare server (this binary again, `PLUGBOARD_BENCH_ROLE=bare`) and `serve` (the
 //! real binary, release build). Output:
 //!
@@ -13,7 +14,8 @@
 //! ```
 //!
 //! Run with `cargo bench -p plugboard-cli --bench ingest` or `cargo xtask bench ingest`.
-//! `INGEST_REQUESTS`, `INGEST_CONNECTIONS` and `INGEST_SECONDS` override the load. Without
+//! `INGEST_REQUESTS`, `INGEST_ROUNDS`, `INGEST_CONNECTIONS` and `INGEST_SECONDS` override the
+//! load. Without
 //! `--bench` (as under `cargo test --all-targets`) it runs a small smoke load.
 
 mod loadgen;
@@ -41,6 +43,7 @@ fn main() {
     }
     let measuring = std::env::args().any(|a| a == "--bench");
     let requests = env_usize("INGEST_REQUESTS", if measuring { 60_000 } else { 400 });
+    let rounds = env_usize("INGEST_ROUNDS", if measuring { 6 } else { 2 }).max(1);
     let connections = env_usize("INGEST_CONNECTIONS", if measuring { 32 } else { 4 });
     let seconds = env_usize("INGEST_SECONDS", if measuring { 25 } else { 10 });
     let warmup = if measuring { 3_000 } else { 50 };
@@ -60,8 +63,9 @@ fn main() {
     };
 
     println!(
-        "ingest bench: {requests} signed {BODY_SIZE}-byte GitHub webhooks per run (at most {seconds} s), \
-         {connections} keep-alive connections, 127.0.0.1"
+        "ingest bench: {requests} signed {BODY_SIZE}-byte GitHub webhooks per side in {rounds} \
+         alternating rounds (each at most {seconds} s), {connections} keep-alive connections, \
+         127.0.0.1"
     );
     let redis = RedisServer::start();
     for (label, store_url) in [
@@ -71,36 +75,72 @@ fn main() {
         ),
         ("ingest (redis)", format!("{}?prefix=bench", redis.url())),
     ] {
+        // Both servers stay up for the whole comparison; rounds alternate between them so
+        // that drift on the machine (other load, frequency) affects both alike.
         let bare = Server::bare();
-        runtime.block_on(drive(bare.addr, batch(warmup), connections, max));
-        let bare_result = runtime.block_on(drive(bare.addr, batch(requests), connections, max));
-        drop(bare);
-        check(&bare_result, "bare");
-
         let serve = Server::serve(dir.path(), &store_url);
+        runtime.block_on(drive(bare.addr, batch(warmup), connections, max));
         runtime.block_on(drive(serve.addr, batch(warmup), connections, max));
-        let durable = runtime.block_on(drive(serve.addr, batch(requests), connections, max));
+        let per_round = (requests / rounds).max(1);
+        let mut bare_rates = Vec::new();
+        let mut durable_rates = Vec::new();
+        let mut latencies = Vec::new();
+        let mut answered = 0;
+        for round in 0..rounds {
+            let order = if round % 2 == 0 {
+                [true, false]
+            } else {
+                [false, true]
+            };
+            for is_bare in order {
+                let addr = if is_bare { bare.addr } else { serve.addr };
+                let result = runtime.block_on(drive(addr, batch(per_round), connections, max));
+                check(&result, if is_bare { "bare" } else { label });
+                if is_bare {
+                    bare_rates.push(result.rate());
+                } else {
+                    durable_rates.push(result.rate());
+                    answered += result.ok;
+                    latencies.extend(result.latencies);
+                }
+            }
+        }
         drop(serve);
-        check(&durable, label);
-
-        let line = format!(
-            "{label}: {:.0}/s durable, p50 {:.2} ms, p99 {:.2} ms; bare: {:.0}/s; ratio {:.2}",
-            durable.rate(),
-            durable.quantile_ms(0.50),
-            durable.quantile_ms(0.99),
-            bare_result.rate(),
-            durable.rate() / bare_result.rate(),
-        );
-        println!("{line}");
+        drop(bare);
+        latencies.sort_unstable();
+        let durable = median(&mut durable_rates);
+        let bare_rate = median(&mut bare_rates);
         println!(
-            "  ({} durable answers in {:.2} s; bare p50 {:.2} ms, p99 {:.2} ms)",
-            durable.ok,
-            durable.elapsed.as_secs_f64(),
-            bare_result.quantile_ms(0.50),
-            bare_result.quantile_ms(0.99)
+            "{label}: {durable:.0}/s durable, p50 {:.2} ms, p99 {:.2} ms; bare: {bare_rate:.0}/s; ratio {:.2}",
+            quantile_ms(&latencies, 0.50),
+            quantile_ms(&latencies, 0.99),
+            durable / bare_rate,
+        );
+        println!(
+            "  ({answered} durable answers in {rounds} rounds alternating with the bare handler; \
+             medians of per-round rates)"
         );
     }
     drop(redis);
+}
+
+/// The median of `values` (sorted in place).
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+/// The `q` quantile of sorted latencies, in milliseconds.
+fn quantile_ms(sorted: &[Duration], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1000.0
 }
 
 /// Fails the bench when any request was not answered 200.
