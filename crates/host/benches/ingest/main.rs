@@ -44,7 +44,7 @@ fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
     let requests = env_usize("INGEST_REQUESTS", if measuring { 60_000 } else { 400 });
     let rounds = env_usize("INGEST_ROUNDS", if measuring { 6 } else { 2 }).max(1);
-    let connections = env_usize("INGEST_CONNECTIONS", if measuring { 32 } else { 4 });
+    let connections = env_usize("INGEST_CONNECTIONS", if measuring { 64 } else { 4 });
     let seconds = env_usize("INGEST_SECONDS", if measuring { 25 } else { 10 });
     let warmup = if measuring { 3_000 } else { 50 };
     let max = Duration::from_secs(seconds as u64);
