@@ -34,7 +34,7 @@ pub static INFO: ConnectorInfo = ConnectorInfo {
     default_base_url: API_ORIGIN,
     capabilities: Capabilities {
         webhooks: Some(WebhookInfo {
-            scheme: "WebSub X-Hub-Signature (HMAC-SHA1, hex); X-Goog-Channel-Token; Pub/Sub OIDC bearer (RS256) + push_token",
+            scheme: "WebSub X-Hub-Signature (HMAC-SHA1, hex); X-Goog-Channel-Token; Pub/Sub OIDC bearer (RS256)",
             event_id: "yt:videoId + updated; X-Goog-Channel-ID:X-Goog-Message-Number; message.messageId",
             handshake: true,
         }),
@@ -45,7 +45,7 @@ pub static INFO: ConnectorInfo = ConnectorInfo {
 
 const EXAMPLE_CONFIG: &str = r#"# [connectors.google]
 token = "ya29.an-oauth-access-token"
-webhook_secret = "the WebSub hub.secret / channel token / Pub/Sub push_token"
+webhook_secret = "the WebSub hub.secret / channel token / optional Pub/Sub push_token"
 # base_url = "http://127.0.0.1:8080"       # replaces every Google origin (tests, proxies)
 # client_id = "1234-abc.apps.googleusercontent.com"   # refresh user tokens
 # client_secret = "GOCSPX-..."

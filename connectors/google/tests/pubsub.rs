@@ -265,7 +265,7 @@ async fn issuer_service_account_and_email_verification_are_checked() {
 }
 
 #[tokio::test]
-async fn the_push_token_must_match_the_webhook_secret() {
+async fn a_push_token_when_present_must_match_the_webhook_secret() {
     let mock = MockPlatform::start().await;
     let v = verifier(&mock);
     let token = sign(&claims(), TEST_KEY, KID);
@@ -274,13 +274,20 @@ async fn the_push_token_must_match_the_webhook_secret() {
         v.verify(&wrong.request(), at(NOW)).await.unwrap_err(),
         WebhookError::BadSignature
     );
-    let missing = push(&token).with_query("");
-    assert!(matches!(
-        v.verify(&missing.request(), at(NOW)).await,
-        Err(WebhookError::MissingHeader(_))
-    ));
     // Rejected before any key was fetched.
     assert!(mock.received_requests().await.is_empty());
+
+    // Without a push token the OIDC token alone decides (the core verifies its RS256
+    // signature): a good one is accepted, one signed by another key is not.
+    mount_jwks(&mock, vec![jwk(TEST_KEY, KID)], 600, 1).await;
+    let bare = push(&token).with_query("");
+    let verified = v.verify(&bare.request(), at(NOW)).await.unwrap();
+    assert_eq!(verified.event_type(), "pubsub.message");
+    let forged = push(&sign(&claims(), OTHER_KEY, KID)).with_query("");
+    assert_eq!(
+        v.verify(&forged.request(), at(NOW)).await.unwrap_err(),
+        WebhookError::BadSignature
+    );
 }
 
 #[tokio::test]

@@ -6,7 +6,8 @@
 //! - `Authorization: Bearer`: a Cloud Pub/Sub push ([`pubsub`]).
 //!
 //! Every kind is checked against the connector's webhook secret (the WebSub `hub.secret`, the
-//! channel `token`, the Pub/Sub `push_token`), so each yields the core's signature proof.
+//! channel `token`, the Pub/Sub OIDC token through `signing::verify_jwt_rs256`), so each yields
+//! the core's signature proof.
 
 pub mod channel;
 pub mod pubsub;
@@ -58,7 +59,7 @@ impl DeliveryKind {
 
 impl WebhookVerifier for GoogleWebhookVerifier {
     fn scheme(&self) -> &'static str {
-        "WebSub X-Hub-Signature: sha1=<hex HMAC-SHA1 of the raw body>; X-Goog-Channel-Token (constant time); Pub/Sub OIDC bearer (RS256, Google JWKS) plus ?push_token="
+        "WebSub X-Hub-Signature: sha1=<hex HMAC-SHA1 of the raw body>; X-Goog-Channel-Token (constant time); Pub/Sub OIDC bearer (RS256, Google JWKS; an optional ?push_token= must match)"
     }
 
     fn handshake(

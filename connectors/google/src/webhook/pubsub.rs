@@ -6,11 +6,10 @@
 //! service account with `email_verified`, and `exp` has not passed (60 s of clock skew).
 //! The event id is `message.messageId`.
 //!
-//! The proof a [`VerifiedWebhook`] needs comes from the core's signing module, which has no
-//! asymmetric (RS256) check yet: besides the token, the push endpoint URL must carry the
-//! connector's webhook secret as `?push_token=<secret>` (Google's documented "verification
-//! token" pattern), compared in constant time with
-//! [`verify_shared_token`]. Both must pass.
+//! The proof a [`VerifiedWebhook`] needs comes from the core's signing module
+//! ([`verify_jwt_rs256`]). A push endpoint URL may also carry the connector's webhook secret as
+//! `?push_token=<secret>` (Google's documented "verification token" pattern); when present it
+//! must match too (constant time, [`verify_shared_token`]).
 //!
 //! [`WebhookVerifier::verify`](plugboard_core::WebhookVerifier::verify) is synchronous and
 //! cannot fetch keys, so the connector's static verifier accepts a push only when its key is
@@ -25,9 +24,9 @@ use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
 use http::Method;
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use jsonwebtoken::DecodingKey;
 use plugboard_core::connector::schema_of;
-use plugboard_core::signing::{SignatureOk, verify_shared_token};
+use plugboard_core::signing::{SignatureOk, verify_jwt_rs256, verify_shared_token};
 use plugboard_core::webhook::body_digest_id;
 use plugboard_core::{
     ApiRequest, ConnectorConfig, Error, OperationDescriptor, OperationId, Policy, RateClass,
@@ -417,17 +416,17 @@ fn unix(now: SystemTime) -> i64 {
         .unwrap_or(0)
 }
 
-/// The connector's webhook secret from the push endpoint URL, checked in constant time.
+/// The connector's webhook secret from the push endpoint URL (`?push_token=`), checked in
+/// constant time when the push endpoint carries it (optional: the OIDC token is verified in
+/// any case; a wrong `push_token` is refused).
 pub fn push_token_proof(
     request: &WebhookRequest<'_>,
     secrets: &WebhookSecrets,
-) -> Result<SignatureOk, WebhookError> {
-    let token = request
-        .query_param(PUSH_TOKEN_PARAM)
-        .ok_or(WebhookError::MissingHeader(
-            "?push_token= (push endpoint query)",
-        ))?;
-    verify_shared_token(secrets, &token)
+) -> Result<Option<SignatureOk>, WebhookError> {
+    match request.query_param(PUSH_TOKEN_PARAM) {
+        Some(token) => verify_shared_token(secrets, &token).map(Some),
+        None => Ok(None),
+    }
 }
 
 struct Inner {
@@ -535,12 +534,12 @@ impl PubSubPushVerifier {
         secrets: &WebhookSecrets,
         now: SystemTime,
     ) -> Result<VerifiedWebhook, WebhookError> {
-        let proof = push_token_proof(request, secrets)?;
+        let shared = push_token_proof(request, secrets)?;
         let token = bearer_token(request)?;
         let kid = token_kid(token)?;
         let key = self.inner.keys.key(&kid, now).await?;
-        let email = self.check(token, &key, now)?;
-        Ok(verified(proof, request, email, now))
+        let (signed, email) = self.check(token, &key, now)?;
+        Ok(verified(shared.unwrap_or(signed), request, email, now))
     }
 
     /// Verifies a push with keys already cached; never waits. An unknown key schedules a
@@ -551,7 +550,7 @@ impl PubSubPushVerifier {
         secrets: &WebhookSecrets,
         now: SystemTime,
     ) -> Result<VerifiedWebhook, WebhookError> {
-        let proof = push_token_proof(request, secrets)?;
+        let shared = push_token_proof(request, secrets)?;
         let token = bearer_token(request)?;
         let kid = token_kid(token)?;
         let keys = &self.inner.keys;
@@ -569,8 +568,8 @@ impl PubSubPushVerifier {
                     .into(),
             )
         })?;
-        let email = self.check(token, &key, now)?;
-        Ok(verified(proof, request, email, now))
+        let (signed, email) = self.check(token, &key, now)?;
+        Ok(verified(shared.unwrap_or(signed), request, email, now))
     }
 
     /// Checks the token's signature with `key` and its claims at `now`; returns the service
@@ -580,21 +579,10 @@ impl PubSubPushVerifier {
         token: &str,
         key: &DecodingKey,
         now: SystemTime,
-    ) -> Result<String, WebhookError> {
-        let mut validation = Validation::new(Algorithm::RS256);
-        // Time and audience are checked below against the injected clock and configuration.
-        validation.validate_exp = false;
-        validation.validate_aud = false;
-        validation.required_spec_claims.clear();
-        let claims = jsonwebtoken::decode::<PushClaims>(token, key, &validation)
-            .map_err(|e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::InvalidSignature => WebhookError::BadSignature,
-                jsonwebtoken::errors::ErrorKind::InvalidAlgorithm => {
-                    WebhookError::UnsupportedAlgorithm("not RS256".into())
-                }
-                _ => WebhookError::Malformed(format!("the push token does not decode: {e}")),
-            })?
-            .claims;
+    ) -> Result<(SignatureOk, String), WebhookError> {
+        let (proof, claims) = verify_jwt_rs256(token, key)?;
+        let claims: PushClaims = serde_json::from_value(claims)
+            .map_err(|e| WebhookError::Malformed(format!("the push token's claims: {e}")))?;
         let now_secs = unix(now);
         let skew = CLOCK_SKEW.as_secs() as i64;
         let exp = claims
@@ -654,7 +642,7 @@ impl PubSubPushVerifier {
                 "the push token's `email_verified` is not true".into(),
             ));
         }
-        Ok(email)
+        Ok((proof, email))
     }
 }
 
