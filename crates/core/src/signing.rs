@@ -147,16 +147,20 @@ pub fn verify_jwt_rs256(
     validation.validate_exp = false;
     validation.validate_aud = false;
     validation.required_spec_claims.clear();
-    let data = jsonwebtoken::decode::<serde_json::Value>(token, key, &validation).map_err(
-        |e| match e.kind() {
-            jsonwebtoken::errors::ErrorKind::InvalidSignature => WebhookError::BadSignature,
-            jsonwebtoken::errors::ErrorKind::InvalidAlgorithm => {
-                WebhookError::UnsupportedAlgorithm("not RS256".into())
-            }
-            _ => WebhookError::Malformed(format!("the token does not decode: {e}")),
-        },
-    )?;
+    let data = jsonwebtoken::decode::<serde_json::Value>(token, key, &validation)
+        .map_err(|e| jwt_error(&e))?;
     Ok((SignatureOk { secret_index: 0 }, data.claims))
+}
+
+/// The webhook error for a token that failed to verify.
+fn jwt_error(e: &jsonwebtoken::errors::Error) -> WebhookError {
+    match e.kind() {
+        jsonwebtoken::errors::ErrorKind::InvalidSignature => WebhookError::BadSignature,
+        jsonwebtoken::errors::ErrorKind::InvalidAlgorithm => {
+            WebhookError::UnsupportedAlgorithm("not RS256".into())
+        }
+        _ => WebhookError::Malformed(format!("the token does not decode: {e}")),
+    }
 }
 
 #[cfg(test)]
