@@ -4,15 +4,14 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use futures::stream::{self, BoxStream, StreamExt};
 use plugboard_core::connector::find_operation;
-use plugboard_core::dynamic::{parse_input, to_output, unknown_operation};
+use plugboard_core::dynamic::{parse_input, to_output, to_output_stream, unknown_operation};
 use plugboard_core::{
     AuthKind, CallContext, Capabilities, Connector, ConnectorConfig, ConnectorDescriptor,
     ConnectorId, ConnectorInfo, Error, OperationDescriptor, OperationId, Result, WebhookInfo,
     WebhookVerifier,
 };
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::api::me::GetMe;
@@ -113,14 +112,6 @@ impl MetaConnector {
     }
 }
 
-fn typed_stream<T: Serialize + Send + 'static>(
-    items: BoxStream<'static, Result<T>>,
-) -> BoxStream<'static, Result<Value>> {
-    items
-        .and_then(|item| async move { to_output(&item) })
-        .boxed()
-}
-
 #[async_trait]
 impl Connector for MetaConnector {
     fn info(&self) -> &'static ConnectorInfo {
@@ -163,13 +154,13 @@ impl Connector for MetaConnector {
         let streamed = (|| -> Result<BoxStream<'static, Result<Value>>> {
             Ok(match op.id.as_str() {
                 "ad_accounts.list" => {
-                    typed_stream(c.ad_accounts().list_all(&parse_input(op, input)?))
+                    to_output_stream(c.ad_accounts().list_all(&parse_input(op, input)?))
                 }
-                "insights.get" => typed_stream(c.insights().get_all(&parse_input(op, input)?)),
+                "insights.get" => to_output_stream(c.insights().get_all(&parse_input(op, input)?)),
                 "instagram.accounts" => {
-                    typed_stream(c.instagram().accounts_all(&parse_input(op, input)?))
+                    to_output_stream(c.instagram().accounts_all(&parse_input(op, input)?))
                 }
-                "pages.list" => typed_stream(c.pages().list_all(&parse_input(op, input)?)),
+                "pages.list" => to_output_stream(c.pages().list_all(&parse_input(op, input)?)),
                 _ => return Err(unknown_operation(&INFO, OPERATIONS, operation)),
             })
         })();

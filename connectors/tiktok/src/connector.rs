@@ -4,16 +4,15 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use futures::stream::{self, BoxStream, StreamExt};
 use plugboard_core::connector::find_operation;
-use plugboard_core::dynamic::{parse_input, to_output, unknown_operation};
+use plugboard_core::dynamic::{parse_input, to_output, to_output_stream, unknown_operation};
 use plugboard_core::oauth2::OAuth2Refresher;
 use plugboard_core::{
     AuthKind, CallContext, Capabilities, Connector, ConnectorConfig, ConnectorDescriptor,
     ConnectorId, ConnectorInfo, OperationDescriptor, OperationId, Result, TokenRefresher,
     WebhookInfo, WebhookVerifier,
 };
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::api::advertisers::ListAdvertisers;
@@ -113,14 +112,6 @@ pub fn refresher(config: &ConnectorConfig) -> Result<Option<OAuth2Refresher>> {
     ))
 }
 
-fn typed_stream<T: Serialize + Send + 'static>(
-    items: BoxStream<'static, Result<T>>,
-) -> BoxStream<'static, Result<Value>> {
-    items
-        .and_then(|item| async move { to_output(&item) })
-        .boxed()
-}
-
 #[async_trait]
 impl Connector for TiktokConnector {
     fn info(&self) -> &'static ConnectorInfo {
@@ -162,11 +153,13 @@ impl Connector for TiktokConnector {
         let c = &self.client;
         let streamed = (|| -> Result<BoxStream<'static, Result<Value>>> {
             Ok(match op.id.as_str() {
-                "campaigns.list" => typed_stream(c.campaigns().list_all(&parse_input(op, input)?)),
-                "reports.integrated" => {
-                    typed_stream(c.reports().integrated_all(&parse_input(op, input)?))
+                "campaigns.list" => {
+                    to_output_stream(c.campaigns().list_all(&parse_input(op, input)?))
                 }
-                "videos.list" => typed_stream(c.videos().list_all(&parse_input(op, input)?)),
+                "reports.integrated" => {
+                    to_output_stream(c.reports().integrated_all(&parse_input(op, input)?))
+                }
+                "videos.list" => to_output_stream(c.videos().list_all(&parse_input(op, input)?)),
                 _ => return Err(unknown_operation(&INFO, OPERATIONS, operation)),
             })
         })();

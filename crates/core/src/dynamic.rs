@@ -32,6 +32,16 @@ pub fn to_output<T: serde::Serialize>(value: &T) -> Result<Value> {
         .map_err(|e| Error::internal(format!("output does not serialise: {e}")))
 }
 
+/// A typed item stream as the dynamic table's JSON stream (for `Connector::call_all`).
+pub fn to_output_stream<T: serde::Serialize + Send + 'static>(
+    items: futures::stream::BoxStream<'static, Result<T>>,
+) -> futures::stream::BoxStream<'static, Result<Value>> {
+    use futures::{StreamExt, TryStreamExt};
+    items
+        .and_then(|item| async move { to_output(&item) })
+        .boxed()
+}
+
 /// The error for an operation the connector does not have, listing the ones it has.
 pub fn unknown_operation(
     info: &ConnectorInfo,
