@@ -14,9 +14,10 @@ commands:
   tidy                       check doc headers, crate names, connector dependencies and layout,
                              and package metadata
   test [ARGS...]             run the whole test suite (ARGS go to `cargo test`)
-  bench [runtime|ingest] [ARGS...]
+  bench [runtime|ingest|report] [ARGS...]
                              run the benchmarks: runtime overhead vs bare reqwest, webhook
-                             ingest vs a bare axum handler (default: both; ARGS go to `cargo bench`)
+                             ingest vs a bare axum handler, sprint report vs a bare replay
+                             (default: all; ARGS go to `cargo bench`)
   new-connector <id> [--name NAME] [--base-url URL]
                              scaffold connectors/<id> and link it
   remove-connector <id>      delete connectors/<id> and unlink it

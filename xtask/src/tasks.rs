@@ -29,19 +29,23 @@ pub fn test(ws: &Workspace, args: &[String]) -> Result<ExitStatus> {
     run(ws.cargo().args(["test", "--workspace", "--doc"]).args(args))
 }
 
-/// `cargo xtask bench [runtime|ingest] [args]`: the runtime overhead benchmark of
-/// plugboard-core and the webhook ingest benchmark of the host (`serve` on SQLite and Redis
-/// against a bare axum handler); both by default. The ingest bench needs `redis-server`.
+/// `cargo xtask bench [runtime|ingest|report] [args]`: the runtime overhead benchmark of
+/// plugboard-core, the webhook ingest benchmark of the host (`serve` on SQLite and Redis
+/// against a bare axum handler) and the sprint report benchmark (200 issues, 500 pull requests
+/// against latent mocks, against a bare replay of the same requests); all by default. The
+/// ingest bench needs `redis-server`.
 pub fn bench(ws: &Workspace, args: &[String]) -> Result<ExitStatus> {
     let (which, rest): (&[&str], &[String]) = match args.first().map(String::as_str) {
         Some("runtime") => (&["runtime"], &args[1..]),
         Some("ingest") => (&["ingest"], &args[1..]),
-        _ => (&["runtime", "ingest"], args),
+        Some("report") => (&["report"], &args[1..]),
+        _ => (&["runtime", "ingest", "report"], args),
     };
     let mut last = None;
     for bench in which {
         let (package, target) = match *bench {
             "runtime" => ("plugboard-core", "runtime_overhead"),
+            "report" => ("plugboard-reports", "sprint_report"),
             _ => {
                 ensure_redis()?;
                 ("plugboard-cli", "ingest")
@@ -59,9 +63,12 @@ pub fn bench(ws: &Workspace, args: &[String]) -> Result<ExitStatus> {
     Ok(last.expect("at least one bench"))
 }
 
-/// Makes every service the suite needs available.
+/// Makes every service and tool the suite needs available: `redis-server` (the store,
+/// credentials and `serve` tests) and headless Chromium (the sprint report test opens the HTML
+/// report in it and prints a PDF).
 pub fn ensure_services() -> Result<()> {
-    ensure_redis()
+    ensure_redis()?;
+    ensure_chromium()
 }
 
 /// Makes `redis-server` available when the suite needs it ([`SUITE_NEEDS_REDIS`] or
@@ -69,34 +76,63 @@ pub fn ensure_services() -> Result<()> {
 /// else a clear error. A no-op otherwise.
 pub fn ensure_redis() -> Result<()> {
     let wanted = SUITE_NEEDS_REDIS || std::env::var(NEEDS_REDIS_ENV).is_ok_and(|v| v == "1");
-    if !wanted || find_on_path("redis-server").is_some() {
+    if !wanted {
+        return Ok(());
+    }
+    ensure_tool(
+        "redis-server",
+        &["redis-server"],
+        &["redis-server"],
+        "install Redis (e.g. `sudo apt-get install -y redis-server` or `brew install redis`)",
+    )
+}
+
+/// Makes headless Chromium available: `PLUGBOARD_CHROMIUM` or `chromium` on `PATH`, else
+/// Debian's `chromium` package installed with apt when running as root, else a clear error.
+pub fn ensure_chromium() -> Result<()> {
+    if std::env::var_os("PLUGBOARD_CHROMIUM").is_some_and(|p| Path::new(&p).is_file()) {
+        return Ok(());
+    }
+    ensure_tool(
+        "chromium",
+        &["chromium", "chromium-browser", "google-chrome"],
+        // A font, so screenshots show text on a minimal system.
+        &["chromium", "fonts-dejavu-core"],
+        "install Chromium (e.g. `sudo apt-get install -y chromium`) or set PLUGBOARD_CHROMIUM",
+    )
+}
+
+/// `binary` (or one of `names`) on `PATH`, else `packages` installed with apt-get as root.
+fn ensure_tool(binary: &str, names: &[&str], packages: &[&str], how: &str) -> Result<()> {
+    if names.iter().any(|n| find_on_path(n).is_some()) {
         return Ok(());
     }
     if !is_root() {
-        return Err(XtaskError::new(
-            "the test suite needs `redis-server` on PATH: install Redis (e.g. \
-             `sudo apt-get install -y redis-server` or `brew install redis`) and re-run",
-        ));
+        return Err(XtaskError::new(format!(
+            "the test suite needs `{binary}` on PATH: {how}, and re-run"
+        )));
     }
-    eprintln!("xtask: redis-server not found; installing it with apt-get");
-    for args in [
-        &["update"][..],
-        &["install", "-y", "--no-install-recommends", "redis-server"][..],
-    ] {
+    let package = packages.join(" ");
+    eprintln!("xtask: {binary} not found; installing {package} with apt-get");
+    let install: Vec<&str> = ["install", "-y", "--no-install-recommends"]
+        .into_iter()
+        .chain(packages.iter().copied())
+        .collect();
+    for args in [&["update"][..], &install[..]] {
         let status = run(Command::new("apt-get")
             .args(args)
             .env("DEBIAN_FRONTEND", "noninteractive"))?;
         if !status.success() {
             return Err(XtaskError::new(format!(
-                "`apt-get {}` failed ({status}); install redis-server and re-run",
+                "`apt-get {}` failed ({status}); {how}, and re-run",
                 args.join(" ")
             )));
         }
     }
-    if find_on_path("redis-server").is_none() {
-        return Err(XtaskError::new(
-            "redis-server is still not on PATH after installing it",
-        ));
+    if !names.iter().any(|n| find_on_path(n).is_some()) {
+        return Err(XtaskError::new(format!(
+            "{binary} is still not on PATH after installing {package}"
+        )));
     }
     Ok(())
 }

@@ -110,6 +110,7 @@ impl GithubConnector {
             "labels.list" => link(c.labels().list_request(&parse_input(op, input)?)),
             "milestones.list" => link(c.milestones().list_request(&parse_input(op, input)?)),
             "pulls.list" => link(c.pulls().list_request(&parse_input(op, input)?)),
+            "pulls.list_reviews" => link(c.pulls().list_reviews_request(&parse_input(op, input)?)),
             _ => Err(unknown_operation(&INFO, OPERATIONS, op.id.as_str())),
         }
     }
@@ -165,6 +166,9 @@ impl Connector for GithubConnector {
             }
             "pulls.get" => to_output(&c.pulls().get(&parse_input(op, input)?).await?),
             "pulls.list" => to_output(&c.pulls().list(&parse_input(op, input)?).await?),
+            "pulls.list_reviews" => {
+                to_output(&c.pulls().list_reviews(&parse_input(op, input)?).await?)
+            }
             "pulls.merge" => to_output(&c.pulls().merge(&parse_input(op, input)?).await?),
             "pulls.submit_review" => {
                 to_output(&c.pulls().submit_review(&parse_input(op, input)?).await?)

@@ -196,6 +196,15 @@ pub struct PullRequest {
     /// Whether it was merged (single pull requests only, not list items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged: Option<bool>,
+    /// When it was opened (ISO 8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When it last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// When it was closed, merged or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<String>,
     /// When it was merged.
     #[serde(default)]
     pub merged_at: Option<String>,

@@ -9,8 +9,8 @@ use crate::api::issues::{ISSUES_COMMENT, ISSUES_CREATE, ISSUES_GET, ISSUES_LIST,
 use crate::api::labels::{LABELS_CREATE, LABELS_LIST};
 use crate::api::milestones::{MILESTONES_CREATE, MILESTONES_LIST};
 use crate::api::pulls::{
-    PULLS_CREATE, PULLS_CREATE_REVIEW, PULLS_DISMISS_REVIEW, PULLS_GET, PULLS_LIST, PULLS_MERGE,
-    PULLS_SUBMIT_REVIEW, PULLS_UPDATE,
+    PULLS_CREATE, PULLS_CREATE_REVIEW, PULLS_DISMISS_REVIEW, PULLS_GET, PULLS_LIST,
+    PULLS_LIST_REVIEWS, PULLS_MERGE, PULLS_SUBMIT_REVIEW, PULLS_UPDATE,
 };
 use crate::api::rate_limit::RATE_LIMIT_GET;
 use crate::api::repos::REPOS_GET;
@@ -38,6 +38,7 @@ pub static OPERATIONS: &[OperationDescriptor] = &[
     PULLS_DISMISS_REVIEW,
     PULLS_GET,
     PULLS_LIST,
+    PULLS_LIST_REVIEWS,
     PULLS_MERGE,
     PULLS_SUBMIT_REVIEW,
     PULLS_UPDATE,
@@ -59,7 +60,8 @@ mod tests {
             );
         }
         for op in OPERATIONS {
-            let lists = op.id.as_str().ends_with(".list") || op.id.as_str().ends_with(".list_runs");
+            let id = op.id.as_str();
+            let lists = id.ends_with(".list") || id.contains(".list_");
             assert_eq!(op.paginated, lists, "{}", op.id);
             assert!(!op.read_only || op.idempotent, "{}", op.id);
         }

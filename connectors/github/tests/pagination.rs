@@ -12,7 +12,7 @@ use plugboard_github::api::branches::ListBranches;
 use plugboard_github::api::commits::ListCommits;
 use plugboard_github::api::labels::ListLabels;
 use plugboard_github::api::milestones::ListMilestones;
-use plugboard_github::api::pulls::ListPulls;
+use plugboard_github::api::pulls::{ListPulls, ListReviews};
 use plugboard_testkit::MockPlatform;
 use plugboard_testkit::wiremock::matchers::query_param;
 use serde_json::{Value, json};
@@ -82,6 +82,45 @@ async fn pulls_list_pages() {
         "pulls.list",
         json!({"owner": "o", "repo": "r", "state": "all", "per_page": 2}),
         "number",
+    )
+    .await;
+    assert_eq!(raw, ids(1..=5));
+    mock.assert_no_unexpected();
+}
+
+#[tokio::test]
+async fn pulls_list_reviews_pages() {
+    let mock = MockPlatform::start().await;
+    mount_link_pages(
+        &mock,
+        github("GET", "/repos/o/r/pulls/12/reviews").and(query_param("per_page", "2")),
+        "/repositories/1296269/pulls/12/reviews",
+        arrays(pages("review.json", "id")),
+        2,
+    )
+    .await;
+    let gh = connector(&mock);
+    let typed: Vec<(u64, String)> = gh
+        .client()
+        .pulls()
+        .list_reviews_all(&ListReviews {
+            owner: "o".into(),
+            repo: "r".into(),
+            pull_number: 12,
+            per_page: Some(2),
+            page: None,
+        })
+        .map_ok(|r| (r.id, r.state))
+        .try_collect()
+        .await
+        .unwrap();
+    let expected: Vec<(u64, String)> = (1..=5).map(|n| (n, "APPROVED".to_string())).collect();
+    assert_eq!(typed, expected);
+    let raw = dynamic(
+        &mock,
+        "pulls.list_reviews",
+        json!({"owner": "o", "repo": "r", "pull_number": 12, "per_page": 2}),
+        "id",
     )
     .await;
     assert_eq!(raw, ids(1..=5));

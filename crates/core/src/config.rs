@@ -130,8 +130,10 @@ impl ConnectorConfig {
             .map_err(|e| Error::config(format!("connectors.{id}: {}", e.message().trim())))
     }
 
-    /// Applies `PLUGBOARD_<ID>_BASE_URL`, `_TOKEN`, `_WEBHOOK_SECRET` and
-    /// `_WEBHOOK_SECRET_PREVIOUS` read through `env` (which returns a variable's value).
+    /// Applies `PLUGBOARD_<ID>_BASE_URL`, `_TOKEN`, `_WEBHOOK_SECRET`,
+    /// `_WEBHOOK_SECRET_PREVIOUS` and the policy keys `_TOTAL_TIMEOUT_SECS`,
+    /// `_ATTEMPT_TIMEOUT_SECS` and `_MAX_RATE_LIMIT_WAIT_SECS` read through `env` (which
+    /// returns a variable's value).
     pub fn apply_env(
         &mut self,
         id: ConnectorId,
@@ -165,6 +167,10 @@ impl ConnectorConfig {
             (
                 "ATTEMPT_TIMEOUT_SECS",
                 &mut self.policy.attempt_timeout_secs,
+            ),
+            (
+                "MAX_RATE_LIMIT_WAIT_SECS",
+                &mut self.policy.max_rate_limit_wait_secs,
             ),
         ] {
             if let Some(v) = env(&format!("{prefix}{key}")) {
@@ -370,6 +376,13 @@ mod tests {
             })
             .unwrap_err();
         assert!(e.to_string().contains("PLUGBOARD_GITHUB_BASE_URL"), "{e}");
+
+        let mut c = ConnectorConfig::default();
+        c.apply_env(ID, |k| {
+            (k == "PLUGBOARD_GITHUB_MAX_RATE_LIMIT_WAIT_SECS").then(|| "2.5".into())
+        })
+        .unwrap();
+        assert_eq!(c.policy.max_rate_limit_wait_secs, Some(2.5));
     }
 
     #[test]

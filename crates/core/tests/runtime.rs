@@ -983,3 +983,46 @@ async fn a_missing_has_more_value_and_a_page_count_end_the_walk_without_an_extra
     );
     assert_eq!(hits(&server).await, 4, "no request past the last page");
 }
+
+#[tokio::test]
+async fn a_rate_limit_wait_over_the_cap_returns_at_once_even_within_the_deadline() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3"))
+        .mount(&server)
+        .await;
+    // 3 s fits the 5 s deadline, so without the cap the call would wait and retry.
+    let policy = Policy {
+        max_rate_limit_wait: Some(Duration::from_millis(500)),
+        ..fast_policy()
+    };
+    let rt = runtime(&server, policy);
+    let started = Instant::now();
+    let e = rt
+        .execute(request(&GET, Method::GET, "/things"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.kind(),
+        ErrorKind::RateLimited {
+            retry_after: Some(Duration::from_secs(3))
+        }
+    );
+    assert_eq!(hits(&server).await, 1);
+    // The pause gate's wait (about 3 s) is over the cap too: no request, no wait.
+    let e = rt
+        .execute(request(&GET, Method::GET, "/things"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e.kind(), ErrorKind::RateLimited { retry_after: Some(w) } if w > Duration::from_secs(2)),
+        "{e}"
+    );
+    assert!(e.request_not_sent());
+    assert_eq!(hits(&server).await, 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -46,6 +46,89 @@ pub enum Command {
     /// Stored connections: their tokens' state, and renewal.
     #[command(subcommand)]
     Tokens(TokensCommand),
+    /// Reports built from several platforms.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Serve every configured connector operation as a Model Context Protocol tool over
+    /// stdio (stdout is the protocol; logs go to stderr).
+    Mcp(McpArgs),
+}
+
+/// `plugboard mcp`.
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Serve only operations that change nothing on the platform.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Serve only these tools (`<connector>_<operation>`, e.g. `github_issues_list`;
+    /// repeat, or separate with commas).
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub tools: Option<Vec<String>>,
+    /// Serve only these connectors' tools (repeat, or separate with commas).
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub connectors: Option<Vec<String>>,
+}
+
+/// `plugboard report ...`.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// A Jira sprint correlated with GitHub pull requests, commits and reviews: committed vs
+    /// completed, scope changes, burndown, cycle and lead times, review turnaround.
+    Sprint(SprintReportArgs),
+}
+
+/// The formats of `plugboard report sprint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// One self-contained HTML file (inline CSS and SVG charts).
+    Html,
+    /// JSON following docs/schemas/sprint-report.schema.json.
+    Json,
+    /// GitHub-flavoured markdown, for a PR comment or a Slack post.
+    #[value(alias = "md")]
+    Markdown,
+    /// The HTML printed to PDF by headless Chromium.
+    Pdf,
+}
+
+/// `plugboard report sprint`.
+#[derive(Debug, Args)]
+pub struct SprintReportArgs {
+    /// The Jira board id.
+    #[arg(long, value_name = "ID")]
+    pub board: u64,
+    /// The sprint: its id, or `active` for the board's active sprint.
+    #[arg(long, value_name = "ID|active", default_value = "active")]
+    pub sprint: String,
+    /// A GitHub repository to correlate, `owner/name` (repeat, or separate with commas).
+    #[arg(long = "repo", value_name = "OWNER/NAME", value_delimiter = ',')]
+    pub repos: Vec<String>,
+    /// The output format.
+    #[arg(long, value_enum, default_value = "html")]
+    pub format: ReportFormat,
+    /// Where to write the report (`-`: standard output; required for `pdf`). Default:
+    /// `sprint-<id>.<ext>` in the working directory.
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<std::path::PathBuf>,
+    /// The Jira field holding story points (it differs per site; see
+    /// `GET /rest/api/3/field`).
+    #[arg(long, value_name = "FIELD", default_value = "customfield_10016")]
+    pub points_field: String,
+    /// The Jira field holding the sprints.
+    #[arg(long, value_name = "FIELD", default_value = "customfield_10020")]
+    pub sprint_field: String,
+    /// Skip the search for issues taken out of the sprint while it ran.
+    #[arg(long)]
+    pub no_removed_search: bool,
+    /// The Jira site's address for issue links, when calls go through the OAuth gateway.
+    #[arg(long, value_name = "URL")]
+    pub jira_site_url: Option<String>,
+    /// The stored Jira connection to use (default: the configured credentials).
+    #[arg(long, value_name = "NAME")]
+    pub jira_connection: Option<String>,
+    /// The stored GitHub connection to use (default: the configured credentials).
+    #[arg(long, value_name = "NAME")]
+    pub github_connection: Option<String>,
 }
 
 /// `plugboard connect`.

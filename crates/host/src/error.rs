@@ -42,6 +42,11 @@ impl CliError {
         }
     }
 
+    /// Whether this is a usage error (exit 2: nothing was attempted).
+    pub fn is_usage(&self) -> bool {
+        self.code == 2
+    }
+
     /// The exit code.
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(self.code)

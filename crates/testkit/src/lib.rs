@@ -7,6 +7,7 @@ pub mod conformance;
 pub mod fixture;
 pub mod mock;
 pub mod redis;
+pub mod sprint;
 pub mod webhooks;
 
 pub use clock::{FixedClock, unix};

@@ -1,6 +1,6 @@
 //! Pull requests: `pulls.list` (Link-header pages), `pulls.get`, `pulls.create`,
-//! `pulls.update`, `pulls.merge`, and reviews: `pulls.create_review`, `pulls.submit_review`,
-//! `pulls.dismiss_review`.
+//! `pulls.update`, `pulls.merge`, and reviews: `pulls.list_reviews`, `pulls.create_review`,
+//! `pulls.submit_review`, `pulls.dismiss_review`.
 
 use std::time::Duration;
 
@@ -88,6 +88,20 @@ pub const PULLS_MERGE: OperationDescriptor = OperationDescriptor {
     cache_ttl: None,
     input_schema: schema_of::<MergePull>,
     output_schema: schema_of::<MergeResult>,
+};
+
+/// `pulls.list_reviews`: the reviews of one pull request, oldest first (Link-header pages).
+pub const PULLS_LIST_REVIEWS: OperationDescriptor = OperationDescriptor {
+    id: OperationId::new("pulls.list_reviews"),
+    summary: "List the reviews of a pull request, oldest first",
+    docs_url: "https://docs.github.com/rest/pulls/reviews#list-reviews-for-a-pull-request",
+    idempotent: true,
+    read_only: true,
+    paginated: true,
+    rate_class: RateClass("core"),
+    cache_ttl: None,
+    input_schema: schema_of::<ListReviews>,
+    output_schema: schema_of::<Review>,
 };
 
 /// `pulls.create_review`.
@@ -327,6 +341,26 @@ pub struct DraftReviewComment {
     pub position: Option<u64>,
 }
 
+/// Input of `pulls.list_reviews`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListReviews {
+    /// The account owner of the repository.
+    pub owner: String,
+    /// The repository's name.
+    pub repo: String,
+    /// The pull request's number.
+    pub pull_number: u64,
+    /// Results per page, 1 to 100 (GitHub's default 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 100))]
+    pub per_page: Option<u32>,
+    /// The page to start from (1-based).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub page: Option<u32>,
+}
+
 /// Input of `pulls.create_review`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -495,6 +529,35 @@ impl PullsApi<'_> {
             )?
             .json(&body)?;
         self.client.runtime().json(request).await
+    }
+
+    /// The request for the first page of `pulls.list_reviews`.
+    pub fn list_reviews_request(&self, input: &ListReviews) -> Result<ApiRequest> {
+        check_per_page(&PULLS_LIST_REVIEWS, input.per_page)?;
+        Ok(self
+            .pull(
+                &PULLS_LIST_REVIEWS,
+                Method::GET,
+                &input.owner,
+                &input.repo,
+                input.pull_number,
+                &["reviews"],
+            )?
+            .query_opt("per_page", input.per_page)
+            .query_opt("page", input.page))
+    }
+
+    /// `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews`: one page.
+    pub async fn list_reviews(&self, input: &ListReviews) -> Result<Vec<Review>> {
+        self.client
+            .runtime()
+            .json(self.list_reviews_request(input)?)
+            .await
+    }
+
+    /// Every review across every page, oldest first.
+    pub fn list_reviews_all(&self, input: &ListReviews) -> BoxStream<'static, Result<Review>> {
+        all_typed(self.client, self.list_reviews_request(input), PULLS_PAGES)
     }
 
     /// `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`.

@@ -141,7 +141,13 @@ impl Runtime {
                     .get_or_insert_with(|| Backoff::new(&inner.policy))
                     .next_wait(),
             };
-            if Instant::now() + wait > deadline {
+            // A rate-limit wait longer than the policy's cap is the caller's to schedule.
+            let over_cap = rate_limited
+                && inner
+                    .policy
+                    .max_rate_limit_wait
+                    .is_some_and(|cap| wait > cap);
+            if over_cap || Instant::now() + wait > deadline {
                 return Err(error.exhausted());
             }
             if !inner.budget.try_withdraw() {
@@ -163,9 +169,14 @@ impl Runtime {
             url.port_or_known_default().unwrap_or(0),
         )?;
         let key = &inner.credential;
+        // The gate and buckets wait at most until the deadline, or the rate-limit wait cap.
+        let gate_deadline = match inner.policy.max_rate_limit_wait {
+            Some(cap) => deadline.min(Instant::now() + cap),
+            None => deadline,
+        };
         inner
             .gate
-            .admit(key, request.operation, request.rate_class, deadline)
+            .admit(key, request.operation, request.rate_class, gate_deadline)
             .await?;
         let _slot = match inner.bulkhead.try_acquire() {
             Ok(slot) => slot,

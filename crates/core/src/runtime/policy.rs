@@ -78,6 +78,14 @@ pub struct Policy {
     pub pace_below: f64,
     /// Response cache capacity in bytes.
     pub cache_capacity_bytes: u64,
+    /// The longest the runtime waits out a rate limit within one call: the platform's
+    /// `Retry-After` (or reset) before a retry, and the client-side pause gate and token
+    /// buckets before an attempt. A longer wait returns [`ErrorKind::RateLimited`] at once,
+    /// still carrying `retry_after`, so an interactive caller (the MCP server) never hangs.
+    /// `None` (the default): any wait that fits [`total_timeout`](Self::total_timeout).
+    ///
+    /// [`ErrorKind::RateLimited`]: crate::ErrorKind::RateLimited
+    pub max_rate_limit_wait: Option<Duration>,
 }
 
 impl Default for Policy {
@@ -96,6 +104,7 @@ impl Default for Policy {
             breaker: BreakerPolicy::default(),
             pace_below: 0.1,
             cache_capacity_bytes: 64 * 1024 * 1024,
+            max_rate_limit_wait: None,
         }
     }
 }
@@ -157,6 +166,16 @@ impl Policy {
             }
             self.quota = Some(Quota::per_minute(v));
         }
+        if let Some(v) = o.max_rate_limit_wait_secs {
+            // 0 is allowed: never wait for a rate limit.
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(Error::config(format!(
+                    "policy.max_rate_limit_wait_secs must be zero or a positive number of \
+                     seconds, got {v}"
+                )));
+            }
+            self.max_rate_limit_wait = Some(Duration::from_secs_f64(v));
+        }
         Ok(self)
     }
 }
@@ -183,6 +202,10 @@ pub struct PolicyOverrides {
     /// Client-side quota per credential, per minute (for plans with higher or lower limits).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests_per_minute: Option<u32>,
+    /// The longest rate-limit wait within one call, in seconds (see
+    /// [`Policy::max_rate_limit_wait`]); `0` never waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_rate_limit_wait_secs: Option<f64>,
 }
 
 #[cfg(test)]
@@ -208,5 +231,24 @@ mod tests {
             })
             .unwrap_err();
         assert!(e.to_string().contains("attempt_timeout_secs"), "{e}");
+    }
+
+    #[test]
+    fn the_rate_limit_wait_cap_is_off_by_default_and_may_be_zero() {
+        assert_eq!(Policy::default().max_rate_limit_wait, None);
+        let p = Policy::default()
+            .with_overrides(&PolicyOverrides {
+                max_rate_limit_wait_secs: Some(0.0),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(p.max_rate_limit_wait, Some(Duration::ZERO));
+        let e = Policy::default()
+            .with_overrides(&PolicyOverrides {
+                max_rate_limit_wait_secs: Some(f64::NAN),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert!(e.to_string().contains("max_rate_limit_wait_secs"), "{e}");
     }
 }

@@ -203,7 +203,7 @@ async fn wait_or_fail(wait: Duration, deadline: Instant, why: &str) -> Result<()
     if Instant::now() + wait > deadline {
         return Err(Error::rate_limited(
             Some(wait),
-            format!("{why}; the wait does not fit the deadline"),
+            format!("{why}; the wait does not fit the deadline or the rate-limit wait cap"),
         )
         .exhausted()
         .not_sent());

@@ -5,13 +5,18 @@ pub mod call;
 pub mod connect;
 pub mod connectors;
 pub mod dlq;
+pub mod mcp;
+pub mod report;
+pub mod report_tool;
 pub mod serve;
 pub mod store;
 pub mod sync;
 pub mod tokens;
 pub mod webhook;
 
-use crate::cli::{Cli, Command, DlqCommand, StoreCommand, TokensCommand, WebhookCommand};
+use crate::cli::{
+    Cli, Command, DlqCommand, ReportCommand, StoreCommand, TokensCommand, WebhookCommand,
+};
 use crate::error::CliError;
 
 /// Runs the parsed command line.
@@ -33,5 +38,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Connect(args) => connect::run(args, config).await,
         Command::Tokens(TokensCommand::List(args)) => tokens::list(args, config).await,
         Command::Tokens(TokensCommand::Refresh(args)) => tokens::refresh(args, config).await,
+        Command::Report(ReportCommand::Sprint(args)) => report::sprint(args, config).await,
+        Command::Mcp(args) => mcp::run(args, config).await,
     }
 }

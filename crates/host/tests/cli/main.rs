@@ -7,6 +7,8 @@ mod connect;
 mod connectors;
 mod host;
 mod ingest;
+mod mcp;
+mod report;
 mod serve;
 mod support;
 mod sync;
