@@ -189,17 +189,24 @@ async fn a_sprint_is_gathered_with_its_scope_changes_pulls_reviews_and_commits()
 #[tokio::test]
 async fn the_active_sprint_is_looked_up_on_the_board() {
     let fixture = SprintFixture::generate(SprintSpec::small());
-    let jira_mock = MockPlatform::start().await;
+    let (jira_mock, github_mock) = (MockPlatform::start().await, MockPlatform::start().await);
     fixture.mount_jira(&jira_mock).await;
     let mut query = query(&fixture, SprintSelector::Active);
     query.repositories.clear();
-    let data = fetch_sprint(&jira(&jira_mock), None, &query, now())
-        .await
-        .unwrap();
+    let data = fetch_sprint(
+        &jira(&jira_mock),
+        Some(&github(&github_mock)),
+        &query,
+        now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(data.sprint.id, SPRINT_ID);
     assert_eq!(data.sprint.state, "active");
+    // GitHub is configured but no repository was asked for: it is not called, the report
+    // does not claim to know about code, and there is nothing to warn about.
     assert!(!data.github_available);
-    // No repository asked for: nothing to warn about.
+    assert!(github_mock.received_requests().await.is_empty());
     assert!(data.warnings.is_empty(), "{:?}", data.warnings);
 }
 

@@ -61,16 +61,19 @@ async fn fetch_repo(
     start: OffsetDateTime,
     end: OffsetDateTime,
 ) -> Result<(Vec<PullRecord>, Vec<CommitRecord>), Error> {
-    let (pulls, commits) = tokio::join!(
-        pulls_in_window(client, repo, start, end),
+    // Reviews start as soon as the pull requests are known; the commit walk goes on beside.
+    let pulls_with_reviews = async {
+        let pulls = pulls_in_window(client, repo, start, end).await?;
+        stream::iter(pulls)
+            .map(|pull| with_reviews(client, repo, pull))
+            .buffered(review_concurrency.max(1))
+            .try_collect::<Vec<PullRecord>>()
+            .await
+    };
+    let (with_reviews, commits) = tokio::try_join!(
+        pulls_with_reviews,
         commits_in_window(client, repo, start, end)
-    );
-    let (pulls, commits) = (pulls?, commits?);
-    let with_reviews: Vec<PullRecord> = stream::iter(pulls)
-        .map(|pull| with_reviews(client, repo, pull))
-        .buffered(review_concurrency.max(1))
-        .try_collect()
-        .await?;
+    )?;
     Ok((with_reviews, commits))
 }
 

@@ -150,6 +150,8 @@ pub async fn fetch_sprint(
     let sprint = jira::resolve_sprint(jira, query).await?;
     let info = jira::sprint_info(&sprint, now)?;
     let window_end = info.completed.unwrap_or(info.end).min(now);
+    // Without repositories there is no GitHub data to ask for.
+    let github = github.filter(|_| !query.repositories.is_empty());
     let github_part = async {
         match github {
             Some(client) => Some(github::fetch(client, query, info.start, window_end).await),
