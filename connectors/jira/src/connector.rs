@@ -185,6 +185,7 @@ impl Connector for JiraConnector {
                 let _: GetServerInfo = parse_input(op, input)?;
                 to_output(&c.server_info().get().await?)
             }
+            "boards.get" => to_output(&c.agile().board(&parse_input(op, input)?).await?),
             "sprints.get" => to_output(&c.agile().sprint(&parse_input(op, input)?).await?),
             "sprints.issues" => to_output(
                 &c.agile()

@@ -2,7 +2,7 @@
 
 use plugboard_core::OperationDescriptor;
 
-use crate::api::agile::{BOARDS_LIST, SPRINTS_GET, SPRINTS_ISSUES, SPRINTS_LIST};
+use crate::api::agile::{BOARDS_GET, BOARDS_LIST, SPRINTS_GET, SPRINTS_ISSUES, SPRINTS_LIST};
 use crate::api::issues::{
     ISSUES_BULK_GET, ISSUES_COMMENT, ISSUES_CREATE, ISSUES_GET, ISSUES_SEARCH, ISSUES_TRANSITION,
     ISSUES_UPDATE, TRANSITIONS_LIST,
@@ -14,6 +14,7 @@ use crate::api::server_info::SERVER_INFO_GET;
 /// Every Jira operation, sorted by id.
 pub static OPERATIONS: &[OperationDescriptor] = &[
     ACCESSIBLE_RESOURCES_LIST,
+    BOARDS_GET,
     BOARDS_LIST,
     ISSUES_BULK_GET,
     ISSUES_COMMENT,

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use plugboard_core::{CallContext, Connector, ConnectorConfig, ErrorKind, SecretString};
-use plugboard_jira::api::agile::{GetSprint, ListBoards, ListSprints, SprintIssues};
+use plugboard_jira::api::agile::{GetBoard, GetSprint, ListBoards, ListSprints, SprintIssues};
 use plugboard_jira::api::issues::{
     BulkGetIssues, CommentIssue, CreateIssue, GetIssue, ListTransitions, SearchIssues,
     TransitionIssue, TransitionRef, UpdateIssue,
@@ -978,6 +978,41 @@ async fn sprints_get_reads_dates_and_goal() {
         .unwrap();
     assert_eq!(length, Duration::from_secs(14 * 86_400));
     assert_eq!(sprint.extra["createdDate"], "2026-10-30T12:00:00.000Z");
+}
+
+#[tokio::test]
+async fn boards_get_reads_the_board_and_is_cached_like_configuration() {
+    let server = MockServer::start().await;
+    basic_headers(Mock::given(method("GET")).and(path("/rest/agile/1.0/board/84")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": 84,
+            "self": "https://your-domain.atlassian.net/rest/agile/1.0/board/84",
+            "name": "scrum board",
+            "type": "scrum",
+            "location": {"projectId": 10040, "projectKey": "SCR", "displayName": "Scrum (SCR)",
+                         "projectName": "Scrum", "projectTypeKey": "software"}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let jira = basic(&server);
+    for _ in 0..2 {
+        let board = jira
+            .client()
+            .agile()
+            .board(&GetBoard { board_id: 84 })
+            .await
+            .unwrap();
+        assert_eq!(board.name, "scrum board");
+        assert_eq!(board.kind.as_deref(), Some("scrum"));
+        assert_eq!(board.extra["location"]["projectKey"], "SCR");
+    }
+    // The second read came from the cache (`expect(1)` is checked when the server drops).
+    let dynamic = jira
+        .call(&ctx(), "boards.get", json!({"boardId": 84}))
+        .await
+        .unwrap();
+    assert_eq!(dynamic["name"], "scrum board");
 }
 
 #[tokio::test]

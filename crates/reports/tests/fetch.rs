@@ -9,7 +9,9 @@ use plugboard_github::GithubClient;
 use plugboard_jira::JiraClient;
 use plugboard_reports::fetch::{FetchError, SprintQuery, SprintSelector, fetch_sprint};
 use plugboard_testkit::MockPlatform;
-use plugboard_testkit::sprint::{BOARD_ID, SPRINT_ID, SprintFixture, SprintSpec, sprint_start};
+use plugboard_testkit::sprint::{
+    BOARD_ID, BOARD_NAME, SPRINT_ID, SprintFixture, SprintSpec, sprint_start,
+};
 use plugboard_testkit::wiremock::{Mock, ResponseTemplate, matchers};
 use time::OffsetDateTime;
 
@@ -67,6 +69,7 @@ async fn a_sprint_is_gathered_with_its_scope_changes_pulls_reviews_and_commits()
     .unwrap();
 
     assert_eq!(data.sprint.id, SPRINT_ID);
+    assert_eq!(data.board.name.as_deref(), Some(BOARD_NAME));
     assert_eq!(data.sprint.state, "closed");
     assert_eq!(data.sprint.start, sprint_start());
     assert!(data.github_available);

@@ -17,6 +17,8 @@ use crate::MockPlatform;
 pub const BOARD_ID: u64 = 7;
 /// The sprint id the fixture serves.
 pub const SPRINT_ID: u64 = 42;
+/// The board's name.
+pub const BOARD_NAME: &str = "Checkout team";
 /// The Jira project key of every issue.
 pub const PROJECT: &str = "PROJ";
 /// The summary of `PROJ-1`: platform text that must come out escaped.
@@ -394,9 +396,21 @@ impl SprintFixture {
         })
     }
 
-    /// Mounts the Jira side: the sprint, the board's active-sprint list (this sprint), the
+    /// Mounts the Jira side: the board, the sprint, the board's active-sprint list (this sprint), the
     /// sprint's issues in pages of 50, and the JQL search that finds the removed issues.
     pub async fn mount_jira(&self, jira: &MockPlatform) {
+        Mock::given(method("GET"))
+            .and(path(format!("/rest/agile/1.0/board/{BOARD_ID}")))
+            .respond_with(self.respond(json!({
+                "id": BOARD_ID,
+                "self": format!("https://acme.atlassian.net/rest/agile/1.0/board/{BOARD_ID}"),
+                "name": BOARD_NAME,
+                "type": "scrum",
+                "location": {"projectId": 10000, "projectKey": PROJECT, "projectName": "Project",
+                             "displayName": "Project (PROJ)", "projectTypeKey": "software"}
+            })))
+            .mount(jira.server())
+            .await;
         let sprint = self.sprint_json();
         Mock::given(method("GET"))
             .and(path(format!("/rest/agile/1.0/sprint/{SPRINT_ID}")))

@@ -1,5 +1,6 @@
-//! The agile API (`/rest/agile/1.0`): `boards.list`, `sprints.list`, `sprints.get` and
-//! `sprints.issues`, all offset-paginated (`startAt` + `maxResults`).
+//! The agile API (`/rest/agile/1.0`): `boards.list`, `boards.get`, `sprints.list`,
+//! `sprints.get` and `sprints.issues`; the lists are offset-paginated (`startAt` +
+//! `maxResults`).
 
 use futures::stream::BoxStream;
 use http::Method;
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::api::comma;
+use crate::api::projects::PROJECT_CACHE_TTL;
 use crate::client::{JiraClient, READ};
 use crate::models::{Board, Issue, Sprint};
 use crate::paging::{SPRINT_ISSUE_PAGES, VALUES_PAGES, offset_stream};
@@ -25,6 +27,20 @@ pub const BOARDS_LIST: OperationDescriptor = OperationDescriptor {
     rate_class: RateClass(READ),
     cache_ttl: None,
     input_schema: schema_of::<ListBoards>,
+    output_schema: schema_of::<Board>,
+};
+
+/// `boards.get`: board configuration, cached like project configuration.
+pub const BOARDS_GET: OperationDescriptor = OperationDescriptor {
+    id: OperationId::new("boards.get"),
+    summary: "Get an agile board (name, type, location)",
+    docs_url: "https://developer.atlassian.com/cloud/jira/software/rest/api-group-board/#api-rest-agile-1-0-board-boardid-get",
+    idempotent: true,
+    read_only: true,
+    paginated: false,
+    rate_class: RateClass(READ),
+    cache_ttl: Some(PROJECT_CACHE_TTL),
+    input_schema: schema_of::<GetBoard>,
     output_schema: schema_of::<Board>,
 };
 
@@ -120,6 +136,14 @@ pub struct ListSprints {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub max_results: Option<u32>,
+}
+
+/// Input of `boards.get`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GetBoard {
+    /// The board's id.
+    pub board_id: u64,
 }
 
 /// Input of `sprints.get`.
@@ -226,6 +250,20 @@ impl AgileApi<'_> {
     /// `GET /rest/agile/1.0/board`: one page.
     pub async fn boards(&self, input: &ListBoards) -> Result<AgilePage<Board>> {
         let request = self.boards_request(input).await?;
+        self.client.runtime().json(request).await
+    }
+
+    /// `GET /rest/agile/1.0/board/{boardId}`.
+    pub async fn board(&self, input: &GetBoard) -> Result<Board> {
+        let board = input.board_id.to_string();
+        let request = self
+            .client
+            .request(
+                &BOARDS_GET,
+                Method::GET,
+                &["rest", "agile", "1.0", "board", &board],
+            )
+            .await?;
         self.client.runtime().json(request).await
     }
 

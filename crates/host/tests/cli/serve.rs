@@ -157,10 +157,20 @@ async fn verified_deliveries_reach_the_sink_once_and_bad_ones_store_nothing() {
     assert_eq!(lines[1]["event_id"], "d-acme");
     assert_eq!(lines[1]["connection"], "acme");
 
-    // Health and metrics.
-    let r = client.get(host.url("/health")).send().await.unwrap();
-    assert_eq!(r.status(), 200);
-    let health: Value = r.json().await.unwrap();
+    // Health and metrics. The sink line is written before the worker acknowledges the inbox
+    // entry, so the depth reaches 0 a moment after the line appears.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let health: Value = loop {
+        let r = client.get(host.url("/health")).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let health: Value = r.json().await.unwrap();
+        if health["connectors"]["github"]["inbox_depth"] == 0
+            || std::time::Instant::now() > deadline
+        {
+            break health;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert_eq!(health["status"], "ok", "{health}");
     assert_eq!(health["store"]["backend"], "sqlite", "{health}");
     let github = &health["connectors"]["github"];

@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 
 use futures::TryStreamExt;
-use plugboard_core::Error;
+use plugboard_core::{Error, ErrorKind};
 use plugboard_jira::JiraClient;
-use plugboard_jira::api::agile::{GetSprint, ListSprints, SprintIssues};
+use plugboard_jira::api::agile::{GetBoard, GetSprint, ListSprints, SprintIssues};
 use plugboard_jira::api::issues::SearchIssues;
 use plugboard_jira::models::{Issue, Sprint};
 use plugboard_jira::time::parse_datetime;
@@ -71,6 +71,24 @@ pub(super) async fn resolve_sprint(
                         .join(", ")
                 ))),
             }
+        }
+    }
+}
+
+/// The board's name, or a warning when Jira does not know the board (any other failure
+/// leaves the name out: the sprint request that runs beside this one reports it).
+pub(super) async fn board(jira: &JiraClient, board_id: u64) -> (Option<String>, Option<String>) {
+    match jira.agile().board(&GetBoard { board_id }).await {
+        Ok(board) => (Some(board.name), None),
+        Err(e) if e.kind() == ErrorKind::NotFound => (
+            None,
+            Some(format!(
+                "Jira board {board_id} was not found (or the account cannot see it)"
+            )),
+        ),
+        Err(e) => {
+            tracing::warn!(board = board_id, "the board's name is unavailable: {e}");
+            (None, None)
         }
     }
 }

@@ -147,7 +147,12 @@ pub async fn fetch_sprint(
     query: &SprintQuery,
     now: OffsetDateTime,
 ) -> Result<SprintData, FetchError> {
-    let sprint = jira::resolve_sprint(jira, query).await?;
+    let (sprint, board) = tokio::join!(
+        jira::resolve_sprint(jira, query),
+        jira::board(jira, query.board_id)
+    );
+    let sprint = sprint?;
+    let (board_name, board_warning) = board;
     let info = jira::sprint_info(&sprint, now)?;
     let window_end = info.completed.unwrap_or(info.end).min(now);
     // Without repositories there is no GitHub data to ask for.
@@ -163,6 +168,7 @@ pub async fn fetch_sprint(
         github_part
     );
     let (issues, mut warnings) = issues?;
+    warnings.extend(board_warning);
     let jira_base_url = match &query.jira_site_url {
         Some(url) => Some(url.trim_end_matches('/').to_string()),
         None => jira::site_url(jira).await,
@@ -190,7 +196,7 @@ pub async fn fetch_sprint(
     Ok(SprintData {
         board: crate::data::BoardInfo {
             id: query.board_id,
-            name: None,
+            name: board_name,
         },
         sprint: info,
         jira_base_url,
