@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use crate::markup::escape;
 use crate::report::SprintReport;
 
 /// The burndown chart's element id.
@@ -26,24 +27,6 @@ const COMPLETED: &str = "#2da44e";
 const BAR: &str = "#1f6feb";
 const INK: &str = "#24292f";
 const GRID: &str = "#d0d7de";
-
-/// Escapes text for XML character data and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Characters XML 1.0 forbids are dropped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A number for an SVG attribute: finite, one decimal.
 fn n(value: f64) -> String {

@@ -9,6 +9,7 @@ pub mod pdf;
 pub mod build_report;
 pub mod charts;
 pub mod correlate;
+pub mod markup;
 pub mod metrics;
 pub mod render;
 pub mod report;

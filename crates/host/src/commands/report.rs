@@ -110,6 +110,8 @@ pub enum ReportFailure {
     Usage(String),
     /// Jira could not be read (the platform's error, with its kind and retry advice).
     Jira(plugboard_core::Error),
+    /// The sprint asked for does not fit the board (none active, several active, not started).
+    Sprint(String),
     /// Anything else.
     Failed(String),
 }
@@ -129,6 +131,7 @@ impl From<ReportFailure> for CliError {
         match e {
             ReportFailure::Usage(m) => CliError::usage(m),
             ReportFailure::Jira(e) => CliError::failed(FetchError::Jira(e).to_string()),
+            ReportFailure::Sprint(m) => CliError::failed(m),
             ReportFailure::Failed(m) => CliError::failed(m),
         }
     }
@@ -177,7 +180,7 @@ pub async fn build(
     .await
     .map_err(|e| match e {
         FetchError::Jira(e) => ReportFailure::Jira(e),
-        FetchError::Sprint(m) => ReportFailure::Failed(m),
+        FetchError::Sprint(m) => ReportFailure::Sprint(m),
     })?;
     Ok(build_report(&data))
 }

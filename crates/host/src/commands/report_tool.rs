@@ -141,7 +141,8 @@ impl ExtraTool for SprintReportTool {
             .map_err(|e| match e {
                 ReportFailure::Usage(m) => Error::new(ErrorKind::Config, m),
                 ReportFailure::Jira(e) => e,
-                ReportFailure::Failed(m) => Error::new(ErrorKind::NotFound, m),
+                ReportFailure::Sprint(m) => Error::new(ErrorKind::NotFound, m),
+                ReportFailure::Failed(m) => Error::internal(m),
             })?;
         match format {
             Format::Markdown => {

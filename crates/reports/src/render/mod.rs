@@ -146,22 +146,6 @@ fn env() -> &'static Environment<'static> {
     })
 }
 
-/// Escapes text for HTML character data and quoted attribute values.
-pub fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Prints values: HTML-escaped in `.html` templates (without minijinja's `/` escaping, so
 /// `owner/repo#1` stays readable), markdown-escaped in `.md` templates; safe strings pass.
 fn format_value(
@@ -172,7 +156,7 @@ fn format_value(
     let text_value = value.kind() == ValueKind::String && !value.is_safe();
     match state.auto_escape() {
         AutoEscape::Html if text_value => {
-            out.write_str(&html_escape(value.as_str().unwrap_or_default()))?;
+            out.write_str(&crate::markup::escape(value.as_str().unwrap_or_default()))?;
             Ok(())
         }
         AutoEscape::Custom(name) if name == "markdown" => {
