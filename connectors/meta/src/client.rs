@@ -327,44 +327,8 @@ fn is_version(v: &str) -> bool {
     )
 }
 
-/// Removes secrets that travel in a URL (Meta documents `client_secret`, `fb_exchange_token`
-/// and `input_token` as query parameters) from an error's message: transport errors quote the
-/// URL they failed on.
-pub(crate) fn scrub(error: Error, secrets: &[&str]) -> Error {
-    let mut message = error.message().to_string();
-    let mut changed = false;
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        for form in [secret.to_string(), encoded] {
-            if message.contains(&form) {
-                message = message.replace(&form, "[REDACTED]");
-                changed = true;
-            }
-        }
-    }
-    if !changed {
-        return error;
-    }
-    let mut clean = Error::new(error.kind(), message).with_retry(error.retry());
-    if let Some(status) = error.status() {
-        clean = clean.with_status(status);
-    }
-    for (key, value) in error.context() {
-        clean = clean.with_context(key, value.clone());
-    }
-    if error.request_not_sent() {
-        clean = clean.not_sent();
-    }
-    match error.connector() {
-        Some(connector) => clean.at(connector, error.operation()),
-        None => clean,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use plugboard_core::{ErrorKind, OperationId};
-
     use super::*;
 
     #[test]
@@ -380,26 +344,5 @@ mod tests {
             .insert("api_version".into(), "latest".into());
         let e = MetaClient::from_config(&config).unwrap_err();
         assert!(e.to_string().contains("api_version"), "{e}");
-    }
-
-    #[test]
-    fn scrub_removes_raw_and_encoded_secrets_and_keeps_the_rest() {
-        let e = Error::new(
-            ErrorKind::Network,
-            "request failed: error sending request for url (http://x/oauth?client_secret=a%7Cb&fb_exchange_token=EAAB)",
-        )
-        .not_sent()
-        .with_context("code", "1")
-        .at(INFO.id, Some(OperationId::new("tokens.exchange")));
-        let clean = scrub(e, &["a|b", "EAAB"]);
-        assert!(!clean.message().contains("a%7Cb"), "{clean}");
-        assert!(!clean.message().contains("EAAB"), "{clean}");
-        assert!(clean.request_not_sent());
-        assert_eq!(clean.context_value("code"), Some("1"));
-        assert_eq!(
-            clean.operation().map(|o| o.as_str()),
-            Some("tokens.exchange")
-        );
-        assert_eq!(clean.kind(), ErrorKind::Network);
     }
 }

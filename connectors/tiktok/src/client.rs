@@ -326,40 +326,6 @@ fn missing(key: &ConfigKey) -> Error {
     ))
 }
 
-/// Removes secrets that travel in a URL (the API for Business documents `secret` as a query
-/// parameter of `/oauth2/advertiser/get/`) from an error's message: transport errors quote
-/// the URL they failed on.
-pub(crate) fn scrub(error: Error, secrets: &[&str]) -> Error {
-    let mut message = error.message().to_string();
-    let mut changed = false;
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        for form in [secret.to_string(), encoded] {
-            if message.contains(&form) {
-                message = message.replace(&form, "[REDACTED]");
-                changed = true;
-            }
-        }
-    }
-    if !changed {
-        return error;
-    }
-    let mut clean = Error::new(error.kind(), message).with_retry(error.retry());
-    if let Some(status) = error.status() {
-        clean = clean.with_status(status);
-    }
-    for (key, value) in error.context() {
-        clean = clean.with_context(key, value.clone());
-    }
-    if error.request_not_sent() {
-        clean = clean.not_sent();
-    }
-    match error.connector() {
-        Some(connector) => clean.at(connector, error.operation()),
-        None => clean,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use plugboard_core::ErrorKind;
@@ -392,16 +358,5 @@ mod tests {
             token_url(&ConnectorConfig::default()).unwrap().as_str(),
             "https://open.tiktokapis.com/v2/oauth/token/"
         );
-    }
-
-    #[test]
-    fn scrub_hides_the_app_secret_in_transport_errors() {
-        let e = Error::new(
-            ErrorKind::Network,
-            "request failed: error sending request for url (http://x/open_api/v1.3/oauth2/advertiser/get/?app_id=1&secret=s%2Fcr3t)",
-        );
-        let clean = scrub(e, &["s/cr3t"]);
-        assert!(!clean.message().contains("s%2Fcr3t"), "{clean}");
-        assert!(clean.message().contains("[REDACTED]"));
     }
 }

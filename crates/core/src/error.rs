@@ -134,6 +134,33 @@ impl Error {
         }
     }
 
+    /// Removes `secrets`, as written and URL-encoded, from the message: for calls that must
+    /// put a secret in a URL (a transport error quotes the URL it failed on). The source is
+    /// dropped when it quotes one too. Kind, retry advice, status, context and origin stay.
+    pub fn redact(mut self, secrets: &[&str]) -> Self {
+        let forms: Vec<String> = secrets
+            .iter()
+            .filter(|s| !s.is_empty())
+            .flat_map(|s| {
+                let encoded: String = url::form_urlencoded::byte_serialize(s.as_bytes()).collect();
+                [s.to_string(), encoded]
+            })
+            .collect();
+        for form in &forms {
+            if self.inner.message.contains(form.as_str()) {
+                self.inner.message = self.inner.message.replace(form.as_str(), "[REDACTED]");
+            }
+        }
+        let source_quotes_one = self.inner.source.as_ref().is_some_and(|source| {
+            let text = source.to_string();
+            forms.iter().any(|form| text.contains(form.as_str()))
+        });
+        if source_quotes_one {
+            self.inner.source = None;
+        }
+        self
+    }
+
     /// Shorthand for an [`ErrorKind::InvalidInput`] error.
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidInput, message)
@@ -324,7 +351,51 @@ impl From<serde_json::Error> for Error {
 
 #[cfg(test)]
 mod tests {
+
     use super::*;
+
+    #[test]
+    fn redact_removes_raw_and_encoded_secrets_and_keeps_the_rest() {
+        #[derive(Debug)]
+        struct Quoting;
+        impl std::fmt::Display for Quoting {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("connect failed for http://x/oauth?client_secret=a%7Cb")
+            }
+        }
+        impl StdError for Quoting {}
+        let e = Error::new(
+            ErrorKind::Network,
+            "error sending request for url (http://x/oauth?client_secret=a%7Cb&token=EAAB)",
+        )
+        .not_sent()
+        .with_status(502)
+        .with_context("code", "1")
+        .with_source(Quoting)
+        .at(
+            ConnectorId::new("meta"),
+            Some(OperationId::new("tokens.exchange")),
+        );
+        let clean = e.redact(&["a|b", "EAAB", ""]);
+        assert_eq!(
+            clean.message(),
+            "error sending request for url (http://x/oauth?client_secret=[REDACTED]&token=[REDACTED])"
+        );
+        assert!(clean.source().is_none(), "the source quoted the secret");
+        assert!(clean.request_not_sent());
+        assert_eq!(clean.status(), Some(502));
+        assert_eq!(clean.context_value("code"), Some("1"));
+        assert_eq!(clean.kind(), ErrorKind::Network);
+        assert_eq!(
+            clean.operation().map(|o| o.as_str()),
+            Some("tokens.exchange")
+        );
+
+        let kept = Error::new(ErrorKind::Upstream, "plain").with_source(Quoting);
+        let kept = kept.redact(&["nothing-here"]);
+        assert_eq!(kept.message(), "plain");
+        assert!(kept.source().is_some(), "a source without the secret stays");
+    }
 
     #[test]
     fn display_names_location_kind_status_and_wait() {

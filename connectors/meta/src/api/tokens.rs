@@ -10,7 +10,7 @@ use plugboard_core::{
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::client::{MetaClient, scrub};
+use crate::client::MetaClient;
 use crate::models::{ExchangedToken, TokenInfo};
 
 /// `tokens.exchange`.
@@ -114,7 +114,7 @@ impl TokensApi<'_> {
             .runtime()
             .json(request)
             .await
-            .map_err(|e| scrub(e, &[app_secret.expose_secret(), short]))
+            .map_err(|e| e.redact(&[app_secret.expose_secret(), short]))
     }
 
     /// `GET /debug_token?input_token=...`, authenticated with the app token
@@ -151,6 +151,6 @@ impl TokensApi<'_> {
             .json::<Answer>(request)
             .await
             .map(|a| a.data)
-            .map_err(|e| scrub(e, &hidden))
+            .map_err(|e| e.redact(&hidden))
     }
 }

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::BusinessList;
-use crate::client::{BUSINESS_CLASS, TiktokClient, scrub};
+use crate::client::{BUSINESS_CLASS, TiktokClient};
 use crate::models::Advertiser;
 
 /// `advertisers.list`.
@@ -50,7 +50,7 @@ impl AdvertisersApi<'_> {
             .business_runtime()
             .json(request)
             .await
-            .map_err(|e| scrub(e, &[secret.expose_secret()]))?;
+            .map_err(|e| e.redact(&[secret.expose_secret()]))?;
         Ok(answer.data.list)
     }
 }
